@@ -1,0 +1,56 @@
+// Package app wires the capabilities into one running installation: it opens
+// the database, builds each service and composes the HTTP handler. The CLI and
+// end-to-end tests both start civicpoints through it.
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
+	"civicpoints/internal/db"
+)
+
+// App is one running installation.
+type App struct {
+	Cfg   *config.Config
+	DB    *db.DB
+	Clock civic.Clock
+	Log   *slog.Logger
+}
+
+// Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
+// refuses pending ones) and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *App, err error) {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	if cfg.Migrate {
+		applied, err := d.Migrate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(applied) > 0 {
+			log.Info("migrated", "applied", len(applied))
+		}
+	} else if err := d.RequireCurrent(ctx); err != nil {
+		return nil, err
+	}
+	return New(cfg, d, civic.SystemClock{}, log), nil
+}
+
+// New builds the services over an open, migrated database.
+func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App {
+	a := &App{Cfg: cfg, DB: d, Clock: clock, Log: log}
+	return a
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
