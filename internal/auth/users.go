@@ -1,0 +1,170 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// User is someone who logs in to the pages.
+type User struct {
+	CommunityID string // '' for district and admin
+	ID          string
+	Username    string
+	Name        string
+	Role        civic.Role
+	ResidentID  string // set for residents
+	Grants      []string
+	Lang        string // '' until the user picks one
+	Disabled    bool
+	CreatedAt   time.Time
+}
+
+// Actor is the user as the rest of the platform sees them.
+func (u User) Actor() civic.Actor {
+	return civic.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, CommunityID: u.CommunityID,
+		ResidentID: u.ResidentID, Grants: u.Grants}
+}
+
+// NewUser is what CreateUser needs.
+type NewUser struct {
+	CommunityID string
+	Username    string
+	Name        string
+	Password    string
+	Role        civic.Role
+	ResidentID  string
+	Grants      []string
+	Lang        string
+}
+
+// CreateUser adds a user in tx. A username already taken is a conflict.
+func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User, err error) {
+	defer civic.Wrap(&err, "auth.CreateUser(%s)", nu.Username)
+	nu.Username = strings.TrimSpace(nu.Username)
+	if nu.Username == "" {
+		return u, civic.Errorf(civic.Invalid, "auth.username_empty", "a username is required")
+	}
+	if !nu.Role.Valid() {
+		return u, civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(nu.Role))
+	}
+	if needsCommunity(nu.Role) && nu.CommunityID == "" {
+		return u, civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(nu.Role))
+	}
+	if nu.Role == civic.RoleResident && nu.ResidentID == "" {
+		return u, civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
+	}
+	hash, err := HashPassword(s.Params, nu.Password)
+	if err != nil {
+		return u, err
+	}
+	u = User{CommunityID: nu.CommunityID, ID: civic.NewID(), Username: nu.Username, Name: nu.Name, Role: nu.Role,
+		ResidentID: nu.ResidentID, Grants: nu.Grants, Lang: nu.Lang, CreatedAt: s.now()}
+	err = tx.Savepoint(ctx, func() error {
+		_, err := tx.Exec(ctx, `INSERT INTO users (community_id, id, username, name, password_hash, role, resident_id, grants, lang, disabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)`,
+			u.CommunityID, u.ID, u.Username, u.Name, hash, string(u.Role), u.ResidentID, joinGrants(u.Grants), u.Lang, db.Millis(u.CreatedAt))
+		return err
+	})
+	if db.ErrorIs(err, db.ErrUnique) {
+		return u, civic.Errorf(civic.Conflict, "auth.username_taken", "the username %q is taken", nu.Username)
+	}
+	return u, err
+}
+
+// needsCommunity: district and admin users see every community; the others
+// work inside one.
+func needsCommunity(r civic.Role) bool { return r != civic.RoleDistrict && r != civic.RoleAdmin }
+
+const userColumns = "community_id, id, username, name, role, resident_id, grants, lang, disabled, created_at"
+
+type scanner interface{ Scan(...any) error }
+
+func scanUser(row scanner, extra ...any) (User, error) {
+	var u User
+	var role, grants string
+	var disabled, created int64
+	dest := append([]any{&u.CommunityID, &u.ID, &u.Username, &u.Name, &role, &u.ResidentID, &grants, &u.Lang, &disabled, &created}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return u, err
+	}
+	u.Role, u.Grants, u.Disabled, u.CreatedAt = civic.Role(role), splitGrants(grants), disabled != 0, db.FromMillis(created)
+	return u, nil
+}
+
+// UserByID finds a user by id.
+func (s *Service) UserByID(ctx context.Context, id string) (u User, err error) {
+	defer civic.Wrap(&err, "auth.UserByID(%s)", id)
+	u, err = scanUser(s.DB.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", id)
+	}
+	return u, err
+}
+
+// UserByUsername finds a user by username.
+func (s *Service) UserByUsername(ctx context.Context, username string) (u User, err error) {
+	defer civic.Wrap(&err, "auth.UserByUsername(%s)", username)
+	u, err = scanUser(s.DB.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE username = $1", username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", username)
+	}
+	return u, err
+}
+
+// SetLang remembers the language a user picked.
+func (s *Service) SetLang(ctx context.Context, userID, lang string) (err error) {
+	defer civic.Wrap(&err, "auth.SetLang(%s)", userID)
+	if lang != "zh-CN" && lang != "en" {
+		return civic.Errorf(civic.Invalid, "auth.bad_lang", "unknown language %q: use zh-CN or en", lang)
+	}
+	_, err = s.DB.Exec(ctx, "UPDATE users SET lang = $1 WHERE id = $2", lang, userID)
+	return err
+}
+
+// SetPassword replaces a user's password and ends their sessions.
+func (s *Service) SetPassword(ctx context.Context, userID, password string) (err error) {
+	defer civic.Wrap(&err, "auth.SetPassword(%s)", userID)
+	hash, err := HashPassword(s.Params, password)
+	if err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", userID)
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID)
+		return err
+	})
+}
+
+// SetDisabled turns a user's access off (ending their sessions) or back on.
+func (s *Service) SetDisabled(ctx context.Context, userID string, disabled bool) (err error) {
+	defer civic.Wrap(&err, "auth.SetDisabled(%s)", userID)
+	v := 0
+	if disabled {
+		v = 1
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE users SET disabled = $1 WHERE id = $2", v, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", userID)
+		}
+		if disabled {
+			_, err = tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID)
+		}
+		return err
+	})
+}
