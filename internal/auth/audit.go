@@ -55,7 +55,7 @@ func EntryFor(a civic.Actor, action, subjectKind, subjectID, reason string, at t
 }
 
 // AuditLog lists a community's audit entries, newest first, at most limit of
-// them, after the cursor before (” for the newest; else the Cursor of the
+// them, after the cursor before (empty for the newest; else the Cursor of the
 // last entry of the previous page).
 func (s *Service) AuditLog(ctx context.Context, communityID, before string, limit int) (out []AuditEntry, err error) {
 	defer civic.Wrap(&err, "auth.AuditLog(%s)", communityID)

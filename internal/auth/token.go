@@ -72,7 +72,7 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (err error) {
 	return nil
 }
 
-// Tokens lists a community's tokens, newest first (” lists district and
+// Tokens lists a community's tokens, newest first (an empty community lists district and
 // admin tokens).
 func (s *Service) Tokens(ctx context.Context, communityID string) (out []Token, err error) {
 	defer civic.Wrap(&err, "auth.Tokens(%s)", communityID)
