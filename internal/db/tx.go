@@ -99,3 +99,11 @@ func (db *DB) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	}
 	return tx.Commit()
 }
+
+// Querier is what both *DB and *Tx offer, for reads that may run inside or
+// outside a transaction.
+type Querier interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}

@@ -1,0 +1,143 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// MaxPointsPerTransfer guards against a typo turning 50 into 500000.
+const MaxPointsPerTransfer = 100000
+
+// Award gives a resident points from the community's issuance account.
+type Award struct {
+	CommunityID string
+	ResidentID  string
+	Points      int64
+	Indicator   string
+	RuleVersion int
+	Source      Source
+	Reason      string
+	Actor       civic.Actor
+	IdemKey     string
+}
+
+// AwardPoints posts an award; the points count toward the earned total.
+func AwardPoints(ctx context.Context, tx *db.Tx, a Award) (Result, error) {
+	if err := checkPoints(a.Points); err != nil {
+		return Result{}, err
+	}
+	if a.Source.Kind == "" {
+		a.Source = Source{Kind: "indicator", ID: a.Indicator}
+	}
+	t := &Transfer{
+		CommunityID: a.CommunityID, Kind: KindAward, Reason: a.Reason, Source: a.Source,
+		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
+		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey,
+		Postings: []Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: Issuance, Amount: -a.Points}},
+	}
+	bal, err := Post(ctx, tx, t)
+	return Result{TransferID: t.ID, Balance: bal}, err
+}
+
+// Spend moves points from a resident to the station (a redemption).
+type Spend struct {
+	CommunityID string
+	ResidentID  string
+	Points      int64
+	Source      Source // the order
+	Reason      string
+	Actor       civic.Actor
+	IdemKey     string
+}
+
+// Redeem posts a redemption; it never lowers the earned total.
+func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
+	if err := checkPoints(s.Points); err != nil {
+		return Result{}, err
+	}
+	t := &Transfer{
+		CommunityID: s.CommunityID, Kind: KindRedemption, Reason: s.Reason, Source: s.Source,
+		ActorID: s.Actor.UserID, ActorName: s.Actor.Name, IdemKey: s.IdemKey,
+		Postings: []Posting{{AccountID: s.ResidentID, Amount: -s.Points}, {AccountID: Station, Amount: s.Points}},
+	}
+	bal, err := Post(ctx, tx, t)
+	return Result{TransferID: t.ID, Balance: bal}, err
+}
+
+// Reverse undoes a transfer with its mirror image, at most once. It returns
+// the original so the caller can undo its own effects (a redemption's stock).
+// Reversing an award whose points were already spent is refused.
+func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason string, actor civic.Actor, idemKey string) (_ Result, orig Transfer, err error) {
+	defer civic.Wrap(&err, "ledger.Reverse(%s)", transferID)
+	orig, err = GetTransfer(ctx, tx, communityID, transferID)
+	if err != nil {
+		return Result{}, orig, err
+	}
+	if orig.Kind == KindReversal {
+		return Result{}, orig, civic.Errorf(civic.Invalid, "ledger.reverse_reversal", "transfer %s is itself a reversal and cannot be reversed", transferID)
+	}
+	t := &Transfer{
+		CommunityID: communityID, Kind: KindReversal, Reason: reason, Source: orig.Source,
+		Indicator: orig.Indicator, RuleVersion: orig.RuleVersion, Earns: orig.Earns,
+		ActorID: actor.UserID, ActorName: actor.Name, IdemKey: idemKey, ReversesID: orig.ID,
+	}
+	// Resident legs first, so the balance returned is the resident's.
+	for _, p := range orig.Postings {
+		if !isSystem(p.AccountID) {
+			t.Postings = append(t.Postings, Posting{AccountID: p.AccountID, Amount: -p.Amount})
+		}
+	}
+	for _, p := range orig.Postings {
+		if isSystem(p.AccountID) {
+			t.Postings = append(t.Postings, Posting{AccountID: p.AccountID, Amount: -p.Amount})
+		}
+	}
+	bal, err := Post(ctx, tx, t)
+	return Result{TransferID: t.ID, Balance: bal}, orig, err
+}
+
+// GetTransfer reads a transfer and its postings.
+func GetTransfer(ctx context.Context, q db.Querier, communityID, id string) (t Transfer, err error) {
+	var kind string
+	var reverses sql.NullString
+	var created, earns int64
+	err = q.QueryRow(ctx, `SELECT id, community_id, kind, reason, source_kind, source_id, indicator, rule_version, earns,
+		actor_id, actor_name, idem_key, reverses_id, created_at FROM ledger_transfers WHERE community_id = $1 AND id = $2`,
+		communityID, id).Scan(&t.ID, &t.CommunityID, &kind, &t.Reason, &t.Source.Kind, &t.Source.ID, &t.Indicator,
+		&t.RuleVersion, &earns, &t.ActorID, &t.ActorName, &t.IdemKey, &reverses, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, civic.Errorf(civic.NotFound, "ledger.no_transfer", "no transfer %s in this community", id)
+	}
+	if err != nil {
+		return t, err
+	}
+	t.Kind, t.ReversesID, t.Earns, t.CreatedAt = Kind(kind), reverses.String, earns != 0, db.FromMillis(created)
+	rows, err := q.Query(ctx, "SELECT account_id, amount FROM ledger_postings WHERE community_id = $1 AND transfer_id = $2 ORDER BY account_id",
+		communityID, id)
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Posting
+		if err := rows.Scan(&p.AccountID, &p.Amount); err != nil {
+			return t, err
+		}
+		t.Postings = append(t.Postings, p)
+	}
+	return t, rows.Err()
+}
+
+func checkPoints(p int64) error {
+	if p <= 0 {
+		return civic.Errorf(civic.Invalid, "ledger.points_positive", "points must be a whole number above zero, not %d", p)
+	}
+	if p > MaxPointsPerTransfer {
+		return civic.Errorf(civic.Invalid, "ledger.points_too_many", "%d points is more than the most one transfer may move (%d)", p, MaxPointsPerTransfer)
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// Post records a transfer and moves the cached balances of the resident
+// accounts it touches, refusing any that would go below zero or that are
+// closed. Postings must sum to zero. On success t.ID and t.CreatedAt are set
+// and the balance of the first resident posting is returned.
+func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error) {
+	defer civic.Wrap(&err, "ledger.Post(%s %s)", t.Kind, t.Source.ID)
+	if err := validate(t); err != nil {
+		return 0, err
+	}
+	if t.ID == "" {
+		t.ID = civic.NewID()
+	}
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = time.Now().UTC()
+	}
+	first := true
+	for _, p := range t.Postings {
+		if isSystem(p.AccountID) {
+			continue
+		}
+		b, err := move(ctx, tx, t, p)
+		if err != nil {
+			return 0, err
+		}
+		if first {
+			balance, first = b, false
+		}
+	}
+	var reverses any
+	if t.ReversesID != "" {
+		reverses = t.ReversesID
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO ledger_transfers (community_id, id, kind, reason, source_kind, source_id, indicator,
+		rule_version, earns, actor_id, actor_name, idem_key, reverses_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		t.CommunityID, t.ID, string(t.Kind), t.Reason, t.Source.Kind, t.Source.ID, t.Indicator,
+		t.RuleVersion, boolInt(t.Earns), t.ActorID, t.ActorName, t.IdemKey, reverses, db.Millis(t.CreatedAt))
+	if err != nil {
+		if db.ErrorIs(err, db.ErrUnique) && t.ReversesID != "" {
+			return 0, civic.Errorf(civic.Conflict, "ledger.already_reversed", "transfer %s has already been reversed", t.ReversesID)
+		}
+		return 0, err
+	}
+	return balance, insertPostings(ctx, tx, t)
+}
+
+func insertPostings(ctx context.Context, tx *db.Tx, t *Transfer) error {
+	var q strings.Builder
+	q.WriteString("INSERT INTO ledger_postings (community_id, transfer_id, account_id, amount, created_at) VALUES ")
+	args := []any{t.CommunityID, t.ID, db.Millis(t.CreatedAt)}
+	for i, p := range t.Postings {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		q.WriteString("($1, $2, $" + strconv.Itoa(n+1) + ", $" + strconv.Itoa(n+2) + ", $3)")
+		args = append(args, p.AccountID, p.Amount)
+	}
+	_, err := tx.Exec(ctx, q.String(), args...)
+	return err
+}
+
+// move applies one resident posting to the cached balance (and earned total)
+// in a single guarded statement, so concurrent spends can never overdraw.
+func move(ctx context.Context, tx *db.Tx, t *Transfer, p Posting) (int64, error) {
+	earned := int64(0)
+	if t.Earns {
+		earned = p.Amount
+	}
+	var balance int64
+	err := tx.QueryRow(ctx, `UPDATE ledger_accounts SET balance = balance + $3, earned = earned + $4
+		WHERE community_id = $1 AND resident_id = $2 AND active = 1 AND balance + $3 >= 0
+		RETURNING balance`, t.CommunityID, p.AccountID, p.Amount, earned).Scan(&balance)
+	if err == nil {
+		return balance, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	// Say why: no account, a closed one, or not enough points.
+	var active, have int64
+	err = tx.QueryRow(ctx, "SELECT active, balance FROM ledger_accounts WHERE community_id = $1 AND resident_id = $2",
+		t.CommunityID, p.AccountID).Scan(&active, &have)
+	switch {
+	case err != nil:
+		return 0, notFoundAccount(err, p.AccountID)
+	case active == 0:
+		return 0, civic.Errorf(civic.Invalid, "ledger.account_closed", "resident %s has left the community; their account is closed", p.AccountID)
+	default:
+		return 0, civic.Errorf(civic.InsufficientPoints, "ledger.insufficient", "not enough points: the balance is %d, %d needed", have, -p.Amount)
+	}
+}
+
+func notFoundAccount(err error, residentID string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return civic.Errorf(civic.NotFound, "ledger.no_account", "resident %s has no points account", residentID)
+	}
+	return err
+}
+
+func isSystem(account string) bool { return account == Issuance || account == Station }
+
+func validate(t *Transfer) error {
+	if t.CommunityID == "" {
+		return civic.Errorf(civic.Invalid, "ledger.no_community", "a transfer needs a community")
+	}
+	switch t.Kind {
+	case KindAward, KindRedemption, KindReversal, KindAdjustment, KindExpiry:
+	default:
+		return civic.Errorf(civic.Invalid, "ledger.bad_kind", "unknown transfer kind %q", t.Kind)
+	}
+	if strings.TrimSpace(t.Reason) == "" {
+		return civic.Errorf(civic.Invalid, "ledger.no_reason", "a reason is required")
+	}
+	if len(t.Postings) < 2 {
+		return civic.Errorf(civic.Invalid, "ledger.few_postings", "a transfer needs at least two postings")
+	}
+	var sum int64
+	seen := map[string]bool{}
+	for _, p := range t.Postings {
+		if p.Amount == 0 {
+			return civic.Errorf(civic.Invalid, "ledger.zero_posting", "a posting of zero points")
+		}
+		if seen[p.AccountID] {
+			return civic.Errorf(civic.Invalid, "ledger.dup_account", "account %s appears twice in one transfer", p.AccountID)
+		}
+		seen[p.AccountID] = true
+		sum += p.Amount
+	}
+	if sum != 0 {
+		return civic.Errorf(civic.Invalid, "ledger.unbalanced", "postings sum to %d, not zero", sum)
+	}
+	return nil
+}
