@@ -1,0 +1,102 @@
+// Package demo seeds the Chunjiang demo community into any database. Seeding is
+// an ordered list of steps, one per capability; every step is idempotent, so
+// running the demo twice changes nothing.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"civicpoints/internal/app"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/registry"
+)
+
+// Slug of the demo community.
+const Slug = "chunjiang"
+
+// Community is the demo community as DESIGN.md §1 describes it.
+func Community() registry.Community {
+	return registry.Community{
+		Slug:       Slug,
+		Name:       "春江社区",
+		District:   "衢江区",
+		PointsName: "春江分",
+		CreatedAt:  time.Date(2022, 9, 1, 0, 0, 0, 0, civic.Shanghai),
+	}
+}
+
+// Login is one demo account, printed at the end so a visitor can sign in.
+type Login struct {
+	Role     string
+	Username string
+	Password string
+}
+
+// State is what steps hand on to later steps.
+type State struct {
+	CommunityID string
+	ResidentID  string // the first demo resident, for the resident login
+	Logins      []Login
+}
+
+// Step is one capability's part of the demo.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, a *app.App, s *State) error
+}
+
+// Steps seeds the demo in order. A capability adds its step here once its
+// seeding function exists.
+var Steps = []Step{
+	{Name: "community", Run: seedCommunity},
+}
+
+func seedCommunity(ctx context.Context, a *app.App, s *State) error {
+	return a.DB.WithTx(ctx, func(tx *db.Tx) error {
+		c, err := registry.CreateCommunity(ctx, tx, Community())
+		if err != nil {
+			return err
+		}
+		s.CommunityID = c.ID
+		return nil
+	})
+}
+
+// Run runs steps in order over a migrated database, reporting each to progress
+// (which may be nil).
+func Run(ctx context.Context, a *app.App, steps []Step, progress io.Writer) (_ *State, err error) {
+	defer civic.Wrap(&err, "demo.Run")
+	if progress == nil {
+		progress = io.Discard
+	}
+	s := &State{}
+	for _, st := range steps {
+		start := time.Now()
+		fmt.Fprintf(progress, "demo: %s…", st.Name)
+		if err := st.Run(ctx, a, s); err != nil {
+			fmt.Fprintln(progress, " failed")
+			return s, fmt.Errorf("step %s: %w", st.Name, err)
+		}
+		fmt.Fprintf(progress, " done (%s)\n", time.Since(start).Round(time.Millisecond))
+	}
+	return s, nil
+}
+
+// PrintLogins writes the demo logins as a small table.
+func PrintLogins(w io.Writer, logins []Login) {
+	if len(logins) == 0 {
+		fmt.Fprintln(w, "no demo logins yet (user accounts are not seeded by this build)")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROLE\tUSERNAME\tPASSWORD")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Role, l.Username, l.Password)
+	}
+	tw.Flush()
+}

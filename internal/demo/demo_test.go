@@ -1,0 +1,104 @@
+package demo
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"civicpoints/internal/app"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
+	"civicpoints/internal/db"
+	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/registry"
+)
+
+// Running the demo twice changes nothing: every table holds the same number of
+// rows after the second run as after the first.
+func TestDemoIdempotent(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := app.New(&config.Config{}, d, civic.NewFixedClock(time.Date(2025, 3, 1, 9, 0, 0, 0, civic.Shanghai)),
+			slog.New(slog.NewTextHandler(io.Discard, nil)))
+		first, err := Run(ctx, a, Steps, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := counts(t, d)
+		second, err := Run(ctx, a, Steps, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := counts(t, d)
+		if !maps.Equal(before, after) {
+			t.Errorf("second run changed row counts:\nbefore %v\nafter  %v", before, after)
+		}
+		if before["communities"] != 1 {
+			t.Errorf("communities = %d, want 1", before["communities"])
+		}
+		if first.CommunityID == "" || first.CommunityID != second.CommunityID || first.ResidentID != second.ResidentID {
+			t.Errorf("state differs between runs: %+v vs %+v", first, second)
+		}
+		if len(first.Logins) != len(second.Logins) {
+			t.Errorf("logins differ between runs: %v vs %v", first.Logins, second.Logins)
+		}
+		c, err := registry.CommunityBySlug(ctx, d, Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Community()
+		if c.ID != first.CommunityID || c.Name != want.Name || c.District != want.District || c.PointsName != want.PointsName || !c.CreatedAt.Equal(want.CreatedAt) {
+			t.Errorf("community = %+v, want %+v with id %s", c, want, first.CommunityID)
+		}
+	})
+}
+
+func TestPrintLogins(t *testing.T) {
+	var b strings.Builder
+	PrintLogins(&b, []Login{{"worker", "worker", "demo-worker"}, {"resident", "resident1", "pw"}})
+	got := b.String()
+	want := "ROLE      USERNAME   PASSWORD\nworker    worker     demo-worker\nresident  resident1  pw\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// counts returns the number of rows in every table of the database.
+func counts(t *testing.T, d *db.DB) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	if d.Dialect == db.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+	}
+	rows, err := d.Query(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) == 0 {
+		t.Fatal("no tables found")
+	}
+	out := map[string]int64{}
+	for _, n := range tables {
+		var c int64
+		if err := d.QueryRow(ctx, `SELECT count(*) FROM "`+n+`"`).Scan(&c); err != nil {
+			t.Fatalf("count %s: %v", n, err)
+		}
+		out[n] = c
+	}
+	return out
+}
