@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
@@ -18,6 +19,7 @@ type App struct {
 	DB    *db.DB
 	Clock civic.Clock
 	Log   *slog.Logger
+	Auth  *auth.Service
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -49,6 +51,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *App, er
 // New builds the services over an open, migrated database.
 func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App {
 	a := &App{Cfg: cfg, DB: d, Clock: clock, Log: log}
+	a.Auth = auth.New(d, clock)
+	if cfg.SessionTTL > 0 {
+		a.Auth.SessionTTL = cfg.SessionTTL
+	}
 	return a
 }
 
