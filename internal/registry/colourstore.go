@@ -1,0 +1,252 @@
+package registry
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// ColourChange is one entry of a resident's colour history.
+type ColourChange struct {
+	Colour    Colour
+	Added     bool
+	Reason    string // free text, or an i18n key (registry.reason_…) for changes the system made
+	ActorName string
+	At        time.Time
+}
+
+// writeColours moves a resident's labels from old to new, recording each
+// change, and stores the new set and primary colour.
+func writeColours(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, estateID string, old, new Set, reason string, now int64) error {
+	for _, c := range Colours[:5] {
+		var err error
+		switch {
+		case new.Has(c) && !old.Has(c):
+			_, err = tx.Exec(ctx, "INSERT INTO resident_colours (community_id, resident_id, colour, estate_id, since) VALUES ($1, $2, $3, $4, $5)",
+				communityID, residentID, string(c), estateID, now)
+		case old.Has(c) && !new.Has(c):
+			_, err = tx.Exec(ctx, "DELETE FROM resident_colours WHERE community_id = $1 AND resident_id = $2 AND colour = $3",
+				communityID, residentID, string(c))
+		default:
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO colour_changes (community_id, id, resident_id, colour, added, reason, actor_id, actor_name, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			communityID, civic.NewID(), residentID, string(c), boolInt(new.Has(c)), reason, actor.UserID, actor.Name, now); err != nil {
+			return err
+		}
+	}
+	if old == new {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "UPDATE residents SET colours = $3, primary_colour = $4 WHERE community_id = $1 AND id = $2",
+		communityID, residentID, int(new), string(new.Primary()))
+	return err
+}
+
+// dueDate is when the next visit falls: cadence days after the last visit, or
+// at registration for someone never visited; nil when the class has no visits.
+func dueDate(st Settings, primary Colour, lastVisit, created string) any {
+	days := st.Cadence(primary)
+	if days == 0 {
+		return nil
+	}
+	if lastVisit == "" {
+		return created
+	}
+	t, err := time.Parse(dateLayout, lastVisit)
+	if err != nil {
+		return created
+	}
+	return t.AddDate(0, 0, days).Format(dateLayout)
+}
+
+// recolour derives a resident's colours again from their data and stores any
+// change with reason, then their next visit date.
+func (s *Service) recolour(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, reason string) error {
+	cur, err := residentState(ctx, tx, communityID, residentID)
+	if err != nil {
+		return err
+	}
+	if cur.movedOut {
+		return nil
+	}
+	h, err := householdTx(ctx, tx, communityID, cur.householdID)
+	if err != nil {
+		return err
+	}
+	st, err := settingsTx(ctx, tx, communityID)
+	if err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	set := derive(cur.birth, Today(now), st.ElderlyAge, h.Tenure, h.Disability, cur.red)
+	if err := writeColours(ctx, tx, actor, communityID, residentID, cur.estateID, cur.colours, set, reason, db.Millis(now)); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "UPDATE residents SET visit_due = $3 WHERE community_id = $1 AND id = $2",
+		communityID, residentID, dueDate(st, set.Primary(), cur.lastVisit, cur.created))
+	return err
+}
+
+// SetRed puts a resident in the red group (key persons) or takes them out.
+// Only a worker of the community holding the red_group grant may, with a reason.
+func (s *Service) SetRed(ctx context.Context, actor civic.Actor, communityID, residentID string, red bool, reason string) (err error) {
+	defer civic.Wrap(&err, "registry.SetRed(%s)", residentID)
+	if !SeesRed(actor, communityID) {
+		return civic.Errorf(civic.Forbidden, "registry.red_forbidden", "only workers holding the red-group permission may set the red label")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		cur, err := residentState(ctx, tx, communityID, residentID)
+		if err != nil {
+			return err
+		}
+		if cur.movedOut {
+			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE residents SET red = $3, updated_at = $4 WHERE community_id = $1 AND id = $2",
+			communityID, residentID, boolInt(red), db.Millis(s.Clock.Now())); err != nil {
+			return err
+		}
+		return s.recolour(ctx, tx, actor, communityID, residentID, reason)
+	})
+}
+
+// UpdateHousehold changes a household's tenure and disability flag; the
+// yellow and purple labels of its members follow, recorded with reason.
+func (s *Service) UpdateHousehold(ctx context.Context, actor civic.Actor, communityID, householdID string, tenure Tenure, disability bool, reason string) (err error) {
+	defer civic.Wrap(&err, "registry.UpdateHousehold(%s)", householdID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return err
+	}
+	if _, err := ParseTenure(string(tenure)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		if _, err := householdTx(ctx, tx, communityID, householdID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE households SET tenure = $3, disability = $4 WHERE community_id = $1 AND id = $2",
+			communityID, householdID, string(tenure), boolInt(disability)); err != nil {
+			return err
+		}
+		ids, err := memberIDs(ctx, tx, communityID, householdID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.recolour(ctx, tx, actor, communityID, id, reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func memberIDs(ctx context.Context, tx *db.Tx, communityID, householdID string) ([]string, error) {
+	rows, err := tx.Query(ctx, "SELECT id FROM residents WHERE community_id = $1 AND household_id = $2 AND moved_out IS NULL ORDER BY id", communityID, householdID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Refresh recomputes the colours that follow age (green, blue) once per
+// Asia/Shanghai day, so people change group as they age. Pages that show
+// colours call it; it costs one indexed query when there is nothing to do.
+func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
+	defer civic.Wrap(&err, "registry.Refresh(%s)", communityID)
+	now := s.Clock.Now()
+	today := Today(now)
+	var done string
+	_ = s.DB.QueryRow(ctx, "SELECT ages_refreshed FROM registry_settings WHERE community_id = $1", communityID).Scan(&done)
+	if done == today.Format(dateLayout) {
+		return nil
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		st, err := settingsTx(ctx, tx, communityID)
+		if err != nil {
+			return err
+		}
+		minor := today.AddDate(-18, 0, 0).Format(dateLayout)            // born after this: under 18
+		elder := today.AddDate(-st.ElderlyAge, 0, 0).Format(dateLayout) // born on or before: elderly
+		green, blue := Green.bit(), Blue.bit()
+		rows, err := tx.Query(ctx, `SELECT id FROM residents WHERE community_id = $1 AND moved_out IS NULL AND (
+			((colours & $2) <> 0 AND birth_date <= $4) OR ((colours & $2) = 0 AND birth_date > $4) OR
+			((colours & $3) <> 0 AND birth_date > $5) OR ((colours & $3) = 0 AND birth_date <= $5))`,
+			communityID, green, blue, minor, elder)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.recolour(ctx, tx, civic.System, communityID, id, "registry.reason_aged"); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO registry_settings (community_id, elderly_age, priority_days, regular_days, ages_refreshed, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id) DO UPDATE SET ages_refreshed = $5`,
+			communityID, st.ElderlyAge, st.PriorityDays, st.RegularDays, today.Format(dateLayout), db.Millis(now))
+		return err
+	})
+}
+
+// ColourHistory lists a resident's colour changes, newest first. Red entries
+// are left out for viewers without the red grant.
+func (s *Service) ColourHistory(ctx context.Context, actor civic.Actor, communityID, residentID string) (out []ColourChange, err error) {
+	defer civic.Wrap(&err, "registry.ColourHistory(%s)", residentID)
+	if !SeesSensitive(actor, communityID) {
+		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	}
+	rows, err := s.DB.Query(ctx, `SELECT colour, added, reason, actor_name, at FROM colour_changes
+		WHERE community_id = $1 AND resident_id = $2 AND ($3 OR colour <> 'red') ORDER BY at DESC, id DESC LIMIT 200`,
+		communityID, residentID, SeesRed(actor, communityID))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ColourChange
+		var added, at int64
+		if err := rows.Scan(&c.Colour, &added, &c.Reason, &c.ActorName, &at); err != nil {
+			return nil, err
+		}
+		c.Added, c.At = added != 0, db.FromMillis(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,268 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// Estate is a 小区.
+type Estate struct {
+	ID         string
+	Name       string
+	Address    string
+	Households int
+	Residents  int // active residents
+}
+
+// Tenure is how a household holds its home.
+type Tenure string
+
+const (
+	TenureOwner  Tenure = "owner"
+	TenureRental Tenure = "rental"
+	TenureOther  Tenure = "other"
+)
+
+// ParseTenure accepts the English names and the Chinese ones used in files.
+func ParseTenure(s string) (Tenure, error) {
+	switch strings.TrimSpace(s) {
+	case "owner", "自有", "自住", "自购", "产权", "":
+		return TenureOwner, nil
+	case "rental", "出租", "租住", "租赁", "租户", "出租户":
+		return TenureRental, nil
+	case "other", "其他", "借住":
+		return TenureOther, nil
+	}
+	return "", civic.Errorf(civic.Invalid, "registry.tenure", "tenure %q must be owner (自有), rental (出租) or other (其他)", s)
+}
+
+// Household is a 户 at one address.
+type Household struct {
+	ID         string
+	EstateID   string
+	EstateName string
+	Building   string
+	Unit       string
+	Room       string
+	Tenure     Tenure
+	Disability bool
+	Members    int // active residents
+}
+
+// Address is the short form building-unit-room, such as 3-2-301.
+func (h Household) Address() string {
+	if h.Unit == "" {
+		return h.Building + "-" + h.Room
+	}
+	return h.Building + "-" + h.Unit + "-" + h.Room
+}
+
+// CreateEstate adds an estate, or returns the one with that name.
+func (s *Service) CreateEstate(ctx context.Context, actor civic.Actor, communityID, name, address string) (e Estate, err error) {
+	defer civic.Wrap(&err, "registry.CreateEstate(%s)", name)
+	if err := requireWorker(actor, communityID); err != nil {
+		return e, err
+	}
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		e, err = s.ensureEstate(ctx, tx, communityID, name, address)
+		return err
+	})
+	return e, err
+}
+
+func (s *Service) ensureEstate(ctx context.Context, tx *db.Tx, communityID, name, address string) (Estate, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 60 {
+		return Estate{}, civic.Errorf(civic.Invalid, "registry.estate_name", "an estate needs a name of 1 to 60 characters")
+	}
+	e := Estate{Name: name, Address: address}
+	err := tx.QueryRow(ctx, "SELECT id, address FROM estates WHERE community_id = $1 AND name = $2", communityID, name).Scan(&e.ID, &e.Address)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return e, err
+	}
+	e.ID = civic.NewID()
+	_, err = tx.Exec(ctx, "INSERT INTO estates (community_id, id, name, address, created_at) VALUES ($1, $2, $3, $4, $5)",
+		communityID, e.ID, name, address, db.Millis(s.Clock.Now()))
+	return e, err
+}
+
+// Estates lists a community's estates with their counts.
+func (s *Service) Estates(ctx context.Context, communityID string) (out []Estate, err error) {
+	defer civic.Wrap(&err, "registry.Estates(%s)", communityID)
+	rows, err := s.DB.Query(ctx, `SELECT e.id, e.name, e.address,
+		(SELECT COUNT(*) FROM households h WHERE h.community_id = e.community_id AND h.estate_id = e.id),
+		(SELECT COUNT(*) FROM residents r WHERE r.community_id = e.community_id AND r.estate_id = e.id AND r.moved_out IS NULL)
+		FROM estates e WHERE e.community_id = $1 ORDER BY e.name`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e Estate
+		if err := rows.Scan(&e.ID, &e.Name, &e.Address, &e.Households, &e.Residents); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EstateByName finds an estate by its name.
+func (s *Service) EstateByName(ctx context.Context, communityID, name string) (e Estate, err error) {
+	defer civic.Wrap(&err, "registry.EstateByName(%s)", name)
+	e.Name = name
+	err = s.DB.QueryRow(ctx, "SELECT id, address FROM estates WHERE community_id = $1 AND name = $2", communityID, name).Scan(&e.ID, &e.Address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, notFound("estate", name)
+	}
+	return e, err
+}
+
+// CreateHousehold adds a household at an address, or returns the one there.
+func (s *Service) CreateHousehold(ctx context.Context, actor civic.Actor, communityID string, h Household) (_ Household, err error) {
+	defer civic.Wrap(&err, "registry.CreateHousehold(%s)", h.Address())
+	if err := requireWorker(actor, communityID); err != nil {
+		return h, err
+	}
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		h, err = s.ensureHousehold(ctx, tx, communityID, h)
+		return err
+	})
+	return h, err
+}
+
+func cleanPart(s string) string {
+	s = strings.TrimSpace(s)
+	for _, suf := range []string{"幢", "栋", "号楼", "单元", "室", "号"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
+}
+
+func (s *Service) ensureHousehold(ctx context.Context, tx *db.Tx, communityID string, h Household) (Household, error) {
+	h.Building, h.Unit, h.Room = cleanPart(h.Building), cleanPart(h.Unit), cleanPart(h.Room)
+	if h.Building == "" || h.Room == "" || len(h.Building) > 20 || len(h.Unit) > 20 || len(h.Room) > 20 {
+		return h, civic.Errorf(civic.Invalid, "registry.address", "a household needs a building and a room number (each up to 20 characters)")
+	}
+	if h.Tenure == "" {
+		h.Tenure = TenureOwner
+	}
+	if _, err := ParseTenure(string(h.Tenure)); err != nil {
+		return h, err
+	}
+	var estate string
+	err := tx.QueryRow(ctx, "SELECT name FROM estates WHERE community_id = $1 AND id = $2", communityID, h.EstateID).Scan(&estate)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, notFound("estate", h.EstateID)
+	}
+	if err != nil {
+		return h, err
+	}
+	h.EstateName = estate
+	var dis int64
+	err = tx.QueryRow(ctx, "SELECT id, tenure, disability FROM households WHERE community_id = $1 AND estate_id = $2 AND building = $3 AND unit = $4 AND room = $5",
+		communityID, h.EstateID, h.Building, h.Unit, h.Room).Scan(&h.ID, &h.Tenure, &dis)
+	if err == nil {
+		h.Disability = dis != 0
+		return h, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return h, err
+	}
+	h.ID = civic.NewID()
+	_, err = tx.Exec(ctx, `INSERT INTO households (community_id, id, estate_id, building, unit, room, tenure, disability, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		communityID, h.ID, h.EstateID, h.Building, h.Unit, h.Room, string(h.Tenure), boolInt(h.Disability), db.Millis(s.Clock.Now()))
+	return h, err
+}
+
+// Household reads one household of the community.
+func (s *Service) Household(ctx context.Context, communityID, id string) (h Household, err error) {
+	defer civic.Wrap(&err, "registry.Household(%s)", id)
+	var dis int64
+	err = s.DB.QueryRow(ctx, `SELECT h.id, h.estate_id, e.name, h.building, h.unit, h.room, h.tenure, h.disability,
+		(SELECT COUNT(*) FROM residents r WHERE r.community_id = h.community_id AND r.household_id = h.id AND r.moved_out IS NULL)
+		FROM households h JOIN estates e ON e.community_id = h.community_id AND e.id = h.estate_id
+		WHERE h.community_id = $1 AND h.id = $2`, communityID, id).
+		Scan(&h.ID, &h.EstateID, &h.EstateName, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis, &h.Members)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, notFound("household", id)
+	}
+	h.Disability = dis != 0
+	return h, err
+}
+
+// Households lists an estate's households by address, optionally those whose
+// building-unit-room starts with prefix (such as "3-2"), by keyset cursor.
+func (s *Service) Households(ctx context.Context, communityID, estateID, prefix, cursor string, limit int) (out []Household, next string, err error) {
+	defer civic.Wrap(&err, "registry.Households(%s)", estateID)
+	limit = clampLimit(limit)
+	parts := strings.SplitN(strings.TrimSpace(prefix), "-", 3)
+	b, u, r := parts[0], "", ""
+	if len(parts) > 1 {
+		u = parts[1]
+	}
+	if len(parts) > 2 {
+		r = parts[2]
+	}
+	cb, cu, cr := "", "", ""
+	if cursor != "" {
+		c := strings.SplitN(cursor, "\x1f", 3)
+		if len(c) != 3 {
+			return nil, "", badCursor()
+		}
+		cb, cu, cr = c[0], c[1], c[2]
+	}
+	rows, err := s.DB.Query(ctx, `SELECT h.id, h.building, h.unit, h.room, h.tenure, h.disability,
+		(SELECT COUNT(*) FROM residents r WHERE r.community_id = h.community_id AND r.household_id = h.id AND r.moved_out IS NULL)
+		FROM households h WHERE h.community_id = $1 AND h.estate_id = $2
+		AND ($3 = '' OR h.building = $3) AND ($4 = '' OR h.unit = $4) AND ($5 = '' OR h.room LIKE $5 || '%')
+		AND ($6 = '' OR (h.building, h.unit, h.room) > ($6, $7, $8))
+		ORDER BY h.building, h.unit, h.room LIMIT $9`, communityID, estateID, b, u, r, cb, cu, cr, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		h := Household{EstateID: estateID}
+		var dis int64
+		if err := rows.Scan(&h.ID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis, &h.Members); err != nil {
+			return nil, "", err
+		}
+		h.Disability = dis != 0
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if len(out) > limit {
+		out = out[:limit]
+		l := out[limit-1]
+		next = l.Building + "\x1f" + l.Unit + "\x1f" + l.Room
+	}
+	return out, next, nil
+}
+
+func clampLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return min(n, 500)
+}
+
+func badCursor() error {
+	return civic.Errorf(civic.Invalid, "registry.cursor", "the page cursor is not valid; start again from the first page")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,339 @@
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
+)
+
+// NewResident is what a worker or an import row gives to register someone.
+type NewResident struct {
+	HouseholdID string
+	Name        string
+	Gender      string // M/F, 男/女
+	BirthDate   string // YYYY-MM-DD; taken from the ID number when one is given
+	IDNumber    string // optional, 18 characters (GB 11643)
+	Phone       string // optional, mobile or landline
+	Relation    string // relation to the head of household, such as 户主, 配偶, 子女
+	MovedIn     string // YYYY-MM-DD; today when empty
+}
+
+// clean is a validated NewResident.
+type clean struct {
+	name, gender, id, phone, relation string
+	birth, movedIn                    time.Time
+}
+
+// Validate checks every field and returns the first problem with its field
+// name (name, gender, birth_date, id_number, phone, relation, moved_in).
+func (in NewResident) Validate(today time.Time) (c clean, field string, err error) {
+	if c.name, err = validName(in.Name); err != nil {
+		return c, "name", err
+	}
+	if strings.TrimSpace(in.IDNumber) != "" {
+		if c.id, c.birth, err = NormalizeIDNumber(in.IDNumber, today); err != nil {
+			return c, "id_number", err
+		}
+	}
+	if in.BirthDate != "" {
+		b, err := parseDate(in.BirthDate)
+		if err != nil {
+			return c, "birth_date", err
+		}
+		if b.After(today) || b.Year() < 1890 {
+			return c, "birth_date", civic.Errorf(civic.Invalid, "registry.birth_range", "the birth date %s is in the future or before 1890", b.Format(dateLayout))
+		}
+		if c.id != "" && !b.Equal(c.birth) {
+			return c, "birth_date", civic.Errorf(civic.Invalid, "registry.birth_mismatch", "the birth date %s differs from the one in the ID number (%s)", b.Format(dateLayout), c.birth.Format(dateLayout))
+		}
+		c.birth = b
+	}
+	if c.birth.IsZero() {
+		return c, "birth_date", civic.Errorf(civic.Invalid, "registry.birth_missing", "give a birth date or an ID number")
+	}
+	if c.gender, err = parseGender(in.Gender, c.id); err != nil {
+		return c, "gender", err
+	}
+	if c.phone, err = NormalizePhone(in.Phone); err != nil {
+		return c, "phone", err
+	}
+	c.relation = strings.TrimSpace(in.Relation)
+	if len([]rune(c.relation)) > 20 {
+		return c, "relation", civic.Errorf(civic.Invalid, "registry.relation", "the relation to the head of household is too long")
+	}
+	c.movedIn = today
+	if in.MovedIn != "" {
+		if c.movedIn, err = parseDate(in.MovedIn); err != nil {
+			return c, "moved_in", err
+		}
+	}
+	return c, "", nil
+}
+
+func parseGender(s, id string) (string, error) {
+	var g string
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "m", "male", "男":
+		g = "M"
+	case "f", "female", "女":
+		g = "F"
+	case "":
+	default:
+		return "", civic.Errorf(civic.Invalid, "registry.gender", "gender %q must be 男 or 女 (M or F)", s)
+	}
+	if id != "" {
+		fromID := "F"
+		if (id[16]-'0')%2 == 1 {
+			fromID = "M"
+		}
+		if g != "" && g != fromID {
+			return "", civic.Errorf(civic.Invalid, "registry.gender_mismatch", "the gender differs from the one in the ID number")
+		}
+		g = fromID
+	}
+	if g == "" {
+		return "", civic.Errorf(civic.Invalid, "registry.gender", "gender %q must be 男 or 女 (M or F)", s)
+	}
+	return g, nil
+}
+
+// CreateResident registers a resident in a household of the community and
+// opens their points account, in one transaction.
+func (s *Service) CreateResident(ctx context.Context, actor civic.Actor, communityID string, in NewResident) (id string, err error) {
+	defer civic.Wrap(&err, "registry.CreateResident(%s)", MaskName(in.Name))
+	if err := requireWorker(actor, communityID); err != nil {
+		return "", err
+	}
+	k, err := s.Keys(ctx)
+	if err != nil {
+		return "", err
+	}
+	today := Today(s.Clock.Now())
+	c, _, err := in.Validate(today)
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		st, err := settingsTx(ctx, tx, communityID)
+		if err != nil {
+			return err
+		}
+		h, err := householdTx(ctx, tx, communityID, in.HouseholdID)
+		if err != nil {
+			return err
+		}
+		id, err = s.insertResident(ctx, tx, k, st, today, actor, communityID, h, c)
+		return err
+	})
+	return id, err
+}
+
+func householdTx(ctx context.Context, tx *db.Tx, communityID, id string) (h Household, err error) {
+	var dis int64
+	err = tx.QueryRow(ctx, "SELECT id, estate_id, building, unit, room, tenure, disability FROM households WHERE community_id = $1 AND id = $2",
+		communityID, id).Scan(&h.ID, &h.EstateID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, civic.Errorf(civic.NotFound, "registry.household_not_found", "no household %s in this community", id)
+	}
+	h.Disability = dis != 0
+	return h, err
+}
+
+// duplicateID rejects an ID number already registered in the community,
+// naming the existing record masked.
+func duplicateID(ctx context.Context, tx *db.Tx, k *Keys, communityID, id string) error {
+	if id == "" {
+		return nil
+	}
+	var name, masked, estate, b, u, r string
+	err := tx.QueryRow(ctx, `SELECT r.name, r.id_masked, e.name, h.building, h.unit, h.room FROM residents r
+		JOIN households h ON h.community_id = r.community_id AND h.id = r.household_id
+		JOIN estates e ON e.community_id = r.community_id AND e.id = r.estate_id
+		WHERE r.community_id = $1 AND r.id_hash = $2`, communityID, k.Hash("id:"+id)).Scan(&name, &masked, &estate, &b, &u, &r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	addr := Household{Building: b, Unit: u, Room: r}.Address()
+	return civic.Errorf(civic.Conflict, "registry.id_duplicate", "ID number %s is already registered to %s (%s %s)", masked, MaskName(name), estate, addr)
+}
+
+func newRef() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Service) insertResident(ctx context.Context, tx *db.Tx, k *Keys, st Settings, today time.Time, actor civic.Actor, communityID string, h Household, c clean) (string, error) {
+	if err := duplicateID(ctx, tx, k, communityID, c.id); err != nil {
+		return "", err
+	}
+	id := civic.NewID()
+	now := db.Millis(s.Clock.Now())
+	set := derive(c.birth, today, st.ElderlyAge, h.Tenure, h.Disability, false)
+	var due any
+	if st.Cadence(set.Primary()) > 0 {
+		due = today.Format(dateLayout)
+	}
+	var tail any
+	if c.id != "" {
+		tail = k.hashOrNil("idtail", c.id[14:])
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO residents (community_id, id, household_id, estate_id, name, gender, birth_date,
+		id_enc, id_hash, id_tail_hash, id_masked, phone_enc, phone_hash, phone_masked, relation, code_ref, moved_in,
+		colours, primary_colour, visit_due, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
+		communityID, id, h.ID, h.EstateID, c.name, c.gender, c.birth.Format(dateLayout),
+		k.Seal(c.id), k.hashOrNil("id", c.id), tail, maskOrEmpty(c.id, MaskID),
+		k.Seal(c.phone), k.hashOrNil("phone", c.phone), maskOrEmpty(c.phone, MaskPhone), c.relation, newRef(),
+		c.movedIn.Format(dateLayout), int(set), string(set.Primary()), due, now)
+	if err != nil {
+		return "", err
+	}
+	if err := writeColours(ctx, tx, actor, communityID, id, h.EstateID, 0, set, "registry.reason_registered", now); err != nil {
+		return "", err
+	}
+	if err := recordMove(ctx, tx, actor, communityID, id, "in", "", h.ID, c.movedIn.Format(dateLayout), "", now); err != nil {
+		return "", err
+	}
+	return id, ledger.OpenAccount(ctx, tx, communityID, id)
+}
+
+func maskOrEmpty(s string, mask func(string) string) string {
+	if s == "" {
+		return ""
+	}
+	return mask(s)
+}
+
+func recordMove(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, kind, from, to, date, reason string, now int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO resident_moves (community_id, id, resident_id, kind, from_household, to_household, on_date, reason, actor_id, actor_name, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		communityID, civic.NewID(), residentID, kind, from, to, date, reason, actor.UserID, actor.Name, now)
+	return err
+}
+
+// MoveResident moves a resident to another household of the same community;
+// colours follow the new household and the points account stays.
+func (s *Service) MoveResident(ctx context.Context, actor civic.Actor, communityID, residentID, toHouseholdID, date, reason string) (err error) {
+	defer civic.Wrap(&err, "registry.MoveResident(%s)", residentID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return err
+	}
+	on, err := optionalDate(date, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		cur, err := residentState(ctx, tx, communityID, residentID)
+		if err != nil {
+			return err
+		}
+		if cur.movedOut {
+			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
+		}
+		h, err := householdTx(ctx, tx, communityID, toHouseholdID)
+		if err != nil {
+			return err
+		}
+		if h.ID == cur.householdID {
+			return civic.Errorf(civic.Invalid, "registry.same_household", "the resident already lives in that household")
+		}
+		now := db.Millis(s.Clock.Now())
+		if _, err := tx.Exec(ctx, "UPDATE residents SET household_id = $3, estate_id = $4, updated_at = $5 WHERE community_id = $1 AND id = $2",
+			communityID, residentID, h.ID, h.EstateID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE resident_colours SET estate_id = $3 WHERE community_id = $1 AND resident_id = $2",
+			communityID, residentID, h.EstateID); err != nil {
+			return err
+		}
+		if err := recordMove(ctx, tx, actor, communityID, residentID, "move", cur.householdID, h.ID, on, reason, now); err != nil {
+			return err
+		}
+		return s.recolour(ctx, tx, actor, communityID, residentID, "registry.reason_moved")
+	})
+}
+
+// LeaveResident records that a resident left the community: they keep their
+// history and their (closed) points account.
+func (s *Service) LeaveResident(ctx context.Context, actor civic.Actor, communityID, residentID, date, reason string) (err error) {
+	defer civic.Wrap(&err, "registry.LeaveResident(%s)", residentID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return err
+	}
+	on, err := optionalDate(date, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		cur, err := residentState(ctx, tx, communityID, residentID)
+		if err != nil {
+			return err
+		}
+		if cur.movedOut {
+			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
+		}
+		now := db.Millis(s.Clock.Now())
+		if _, err := tx.Exec(ctx, "UPDATE residents SET moved_out = $3, visit_due = NULL, updated_at = $4 WHERE community_id = $1 AND id = $2",
+			communityID, residentID, on, now); err != nil {
+			return err
+		}
+		if err := writeColours(ctx, tx, actor, communityID, residentID, cur.estateID, cur.colours, 0, "registry.reason_left", now); err != nil {
+			return err
+		}
+		if err := recordMove(ctx, tx, actor, communityID, residentID, "leave", cur.householdID, "", on, reason, now); err != nil {
+			return err
+		}
+		return ledger.SetAccountActive(ctx, tx, communityID, residentID, false)
+	})
+}
+
+func optionalDate(s string, now time.Time) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return Today(now).Format(dateLayout), nil
+	}
+	t, err := parseDate(s)
+	if err != nil {
+		return "", err
+	}
+	return t.Format(dateLayout), nil
+}
+
+type state struct {
+	householdID, estateID string
+	birth                 time.Time
+	red, movedOut         bool
+	colours               Set
+	lastVisit, created    string
+}
+
+func residentState(ctx context.Context, tx *db.Tx, communityID, id string) (st state, err error) {
+	var birth string
+	var red int64
+	var out, last sql.NullString
+	var created int64
+	err = tx.QueryRow(ctx, `SELECT household_id, estate_id, birth_date, red, colours, moved_out, last_visit, created_at
+		FROM residents WHERE community_id = $1 AND id = $2`, communityID, id).
+		Scan(&st.householdID, &st.estateID, &birth, &red, &st.colours, &out, &last, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound("resident", id)
+	}
+	if err != nil {
+		return st, err
+	}
+	st.birth, _ = time.Parse(dateLayout, birth)
+	st.red, st.movedOut, st.lastVisit = red != 0, out.Valid, last.String
+	st.created = Today(db.FromMillis(created)).Format(dateLayout)
+	return st, nil
+}
