@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/registry"
 )
 
 // App is one running installation.
@@ -20,6 +21,8 @@ type App struct {
 	Clock civic.Clock
 	Log   *slog.Logger
 	Auth  *auth.Service
+
+	Registry *registry.Service
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -55,6 +58,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	if cfg.SessionTTL > 0 {
 		a.Auth.SessionTTL = cfg.SessionTTL
 	}
+	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
 	return a
 }
 
