@@ -16,7 +16,7 @@ func init() {
 		name:    "demo",
 		usage:   "--db PATH_OR_DSN",
 		summary: "migrate the database and seed the demo community chunjiang (春江社区); running it again changes nothing",
-		fields:  []string{"db", "log-level", "log-format"},
+		fields:  []string{"db", "secret-key", "log-level", "log-format"},
 		run:     runDemo,
 	})
 }
