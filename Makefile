@@ -23,7 +23,7 @@ demo: build
 	@if [ ! -f $(DEMO_DB) ]; then \
 		echo "seeding $(DEMO_DB) (first run only)…"; \
 		rm -f $(DEMO_DB).tmp $(DEMO_DB).tmp-wal $(DEMO_DB).tmp-shm; \
-		$(BIN) demo --db $(DEMO_DB).tmp && mv $(DEMO_DB).tmp $(DEMO_DB); \
+		$(BIN) demo --db $(DEMO_DB).tmp && mv $(DEMO_DB).tmp $(DEMO_DB) && echo "moved into place as $(DEMO_DB)"; \
 	else \
 		$(BIN) demo --db $(DEMO_DB); \
 	fi
