@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/registry"
+)
+
+// homeData is what every role's home page shows: who is logged in, where,
+// and the links to the pages of their role.
+type homeData struct {
+	Name      string
+	Role      civic.Role
+	Community string // the community's name; empty for district and admin
+	District  string
+	Links     []NavLink
+}
+
+// home renders a role's home page, templates/<role>_home.html.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	d := homeData{Name: a.Name, Role: a.Role, Links: navFor(a.Role)}
+	if a.CommunityID != "" {
+		c, err := registry.CommunityByID(r.Context(), s.DB, a.CommunityID)
+		if err != nil {
+			return err
+		}
+		d.Community, d.District = c.Name, c.District
+	}
+	return s.Render(w, r, string(a.Role)+"_home", d)
+}

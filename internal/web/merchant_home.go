@@ -1,0 +1,9 @@
+package web
+
+import "civicpoints/internal/civic"
+
+// The merchant's home page: who they are, their community and the links to
+// the pages of their role (each page adds its own link with Page.Nav).
+func init() {
+	AddPage(Page{Method: "GET", Path: "/merchant", Roles: []civic.Role{civic.RoleMerchant}, Handler: (*Server).home})
+}

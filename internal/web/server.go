@@ -1,0 +1,156 @@
+// Package web is the server-rendered HTML shell: login, language, sessions,
+// role guard, one home page per role, and the pages each capability adds.
+// Templates and static files are embedded; pages work without JavaScript.
+// See README.md in this folder for how to add a page.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+
+	"civicpoints/internal/auth"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
+	"civicpoints/internal/db"
+	"civicpoints/internal/i18n"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Options is what the pages need from the application. A capability whose
+// pages need its service adds a field here and sets it in app/http.go.
+type Options struct {
+	Cfg   *config.Config
+	DB    *db.DB
+	Auth  *auth.Service
+	Clock civic.Clock
+	Log   *slog.Logger
+}
+
+// Server renders the pages.
+type Server struct {
+	Options
+	tmpl map[i18n.Lang]map[string]*templateSet
+}
+
+// New parses the embedded templates; a broken template stops the start.
+func New(o Options) (*Server, error) {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = civic.SystemClock{}
+	}
+	if o.Cfg == nil {
+		o.Cfg = &config.Config{}
+	}
+	s := &Server{Options: o}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Page is one route of the HTML surface. Each page file registers its pages
+// from init() with AddPage.
+type Page struct {
+	Method string // GET or POST
+	Path   string // a net/http pattern path, such as /worker/residents/{id}
+	// Roles may open the page; empty means anyone, logged in or not.
+	Roles []civic.Role
+	// Nav, when set, is the i18n key of a link to this page on the home page
+	// (and in the menu) of each of Roles. Only GET pages without wildcards.
+	Nav string
+	// Handler renders the page or returns an error, which becomes the error
+	// page (or a redirect to the login for unauthenticated).
+	Handler func(s *Server, w http.ResponseWriter, r *http.Request) error
+}
+
+var pages []Page
+
+// AddPage registers a page; call it from init() in the page's file.
+func AddPage(p Page) {
+	if p.Method == "" {
+		p.Method = http.MethodGet
+	}
+	pages = append(pages, p)
+}
+
+// NavLink is a link on a role's home page and menu.
+type NavLink struct {
+	Key  string // i18n key of the label
+	Path string
+}
+
+// navFor lists the nav links of a role, in registration order.
+func navFor(role civic.Role) []NavLink {
+	var out []NavLink
+	for _, p := range pages {
+		if p.Nav != "" && p.Method == http.MethodGet && slices.Contains(p.Roles, role) {
+			out = append(out, NavLink{Key: p.Nav, Path: p.Path})
+		}
+	}
+	return out
+}
+
+// homePaths is where each role lands after login.
+var homePaths = map[civic.Role]string{
+	civic.RoleResident: "/resident",
+	civic.RoleWorker:   "/worker",
+	civic.RoleClerk:    "/clerk",
+	civic.RoleMerchant: "/merchant",
+	civic.RoleDistrict: "/district",
+	civic.RoleAdmin:    "/admin",
+}
+
+// HomePath is the home page of a role.
+func HomePath(r civic.Role) string {
+	if p, ok := homePaths[r]; ok {
+		return p
+	}
+	return "/"
+}
+
+// Routes adds every page, the language switch and the static files to mux.
+// Cross-origin protection, request ids and access logs wrap the whole handler
+// in app/http.go.
+func (s *Server) Routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(files, "static")
+	fileServer := http.FileServerFS(static)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	})))
+	for _, p := range pages {
+		mux.Handle(p.Method+" "+p.Path, s.withSession(s.page(p)))
+	}
+}
+
+// page wraps a page handler: role guard, security headers, error page.
+func (s *Server) page(p Page) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		if len(p.Roles) > 0 {
+			a, ok := ActorFrom(r.Context())
+			if !ok {
+				s.fail(w, r, civic.Errorf(civic.Unauthenticated, "auth.no_session", "not logged in"))
+				return
+			}
+			if !slices.Contains(p.Roles, a.Role) {
+				s.fail(w, r, civic.Errorf(civic.Forbidden, "web.forbidden_role", "this page is not for the role %s", string(a.Role)))
+				return
+			}
+		}
+		if err := p.Handler(s, w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
