@@ -67,3 +67,24 @@ func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, 
 		c.ID, c.Slug, c.Name, c.District, c.PointsName, db.Millis(c.CreatedAt))
 	return c, err
 }
+
+// Communities lists every community by slug (a district has tens, a
+// province thousands: small enough to list).
+func Communities(ctx context.Context, d *db.DB) (out []Community, err error) {
+	defer civic.Wrap(&err, "registry.Communities")
+	rows, err := d.Query(ctx, "SELECT id, slug, name, district, points_name, created_at FROM communities ORDER BY slug")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Community
+		var created int64
+		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created); err != nil {
+			return nil, err
+		}
+		c.CreatedAt = db.FromMillis(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

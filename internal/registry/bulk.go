@@ -1,0 +1,222 @@
+package registry
+
+import (
+	"context"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// ImportRow is one resident with the address of their household, as read
+// from a file. Line is the row number in the file, for reports.
+type ImportRow struct {
+	Line                              int
+	Estate, Building, Unit, Room      string
+	Tenure                            string // 自有/出租/其他 or owner/rental/other
+	Disability                        string // 是/否, yes/no, 1/0
+	Name, Gender, BirthDate, IDNumber string
+	Phone, Relation, MovedIn          string
+}
+
+// RowError is one problem in one row: Field names the column (name,
+// gender, id_number, …) and Err says what is wrong, translatable.
+type RowError struct {
+	Line  int
+	Field string
+	Err   error
+}
+
+// Plan is a checked import: what would be added, what is already there and
+// every bad row. Nothing is written until ApplyImport.
+type Plan struct {
+	CommunityID string
+	Total       int
+	New         int // residents that would be added
+	Existing    int // rows matching a registered resident: importing again changes nothing
+	Errors      []RowError
+	ok          []prepared
+}
+
+type prepared struct {
+	line       int
+	estate     string
+	house      Household // building, unit, room, tenure, disability
+	c          clean
+	householdK string
+}
+
+func parseYesNo(s string) (bool, error) {
+	switch s {
+	case "", "否", "无", "no", "No", "NO", "0", "N", "n", "false":
+		return false, nil
+	case "是", "有", "yes", "Yes", "YES", "1", "Y", "y", "true":
+		return true, nil
+	}
+	return false, civic.Errorf(civic.Invalid, "registry.yes_no", "%q must be 是 or 否 (yes or no)", s)
+}
+
+// check validates a row on its own.
+func (row ImportRow) check(today time.Time) (p prepared, field string, err error) {
+	p.line = row.Line
+	p.estate = row.Estate
+	if p.estate == "" {
+		return p, "estate", civic.Errorf(civic.Invalid, "registry.estate_name", "an estate needs a name of 1 to 60 characters")
+	}
+	t, err := ParseTenure(row.Tenure)
+	if err != nil {
+		return p, "tenure", err
+	}
+	dis, err := parseYesNo(row.Disability)
+	if err != nil {
+		return p, "disability", err
+	}
+	p.house = Household{Building: cleanPart(row.Building), Unit: cleanPart(row.Unit), Room: cleanPart(row.Room), Tenure: t, Disability: dis}
+	if p.house.Building == "" || len(p.house.Building) > 20 {
+		return p, "building", civic.Errorf(civic.Invalid, "registry.address", "a household needs a building and a room number (each up to 20 characters)")
+	}
+	if p.house.Room == "" || len(p.house.Room) > 20 || len(p.house.Unit) > 20 {
+		return p, "room", civic.Errorf(civic.Invalid, "registry.address", "a household needs a building and a room number (each up to 20 characters)")
+	}
+	in := NewResident{Name: row.Name, Gender: row.Gender, BirthDate: row.BirthDate, IDNumber: row.IDNumber, Phone: row.Phone, Relation: row.Relation, MovedIn: row.MovedIn}
+	p.c, field, err = in.Validate(today)
+	p.householdK = p.estate + "\x1f" + p.house.Building + "\x1f" + p.house.Unit + "\x1f" + p.house.Room
+	return p, field, err
+}
+
+// existing is what the registry already holds, for matching rows.
+type existing struct {
+	estates    map[string]string    // name → id
+	households map[string]Household // estate\x1fbuilding\x1funit\x1froom → household
+	idHashes   map[string]bool
+	people     map[string]bool // household id \x1f name \x1f birth
+}
+
+func (s *Service) loadExisting(ctx context.Context, q querier, communityID string) (*existing, error) {
+	ex := &existing{estates: map[string]string{}, households: map[string]Household{}, idHashes: map[string]bool{}, people: map[string]bool{}}
+	rows, err := q.Query(ctx, "SELECT id, name FROM estates WHERE community_id = $1", communityID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ex.estates[name], names[id] = id, name
+	}
+	rows.Close()
+	rows, err = q.Query(ctx, "SELECT id, estate_id, building, unit, room, tenure, disability FROM households WHERE community_id = $1", communityID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var h Household
+		var dis int64
+		if err := rows.Scan(&h.ID, &h.EstateID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.Disability = dis != 0
+		ex.households[names[h.EstateID]+"\x1f"+h.Building+"\x1f"+h.Unit+"\x1f"+h.Room] = h
+	}
+	rows.Close()
+	rows, err = q.Query(ctx, "SELECT household_id, name, birth_date, COALESCE(id_hash, '') FROM residents WHERE community_id = $1", communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hid, name, birth, hash string
+		if err := rows.Scan(&hid, &name, &birth, &hash); err != nil {
+			return nil, err
+		}
+		if hash != "" {
+			ex.idHashes[hash] = true
+		}
+		ex.people[hid+"\x1f"+name+"\x1f"+birth] = true
+	}
+	return ex, rows.Err()
+}
+
+// matches reports whether p is already registered: same ID number, else
+// same name, birth date and household.
+func (ex *existing) matches(k *Keys, p prepared) bool {
+	if p.c.id != "" && ex.idHashes[k.Hash("id:"+p.c.id)] {
+		return true
+	}
+	h, ok := ex.households[p.householdK]
+	return ok && ex.people[h.ID+"\x1f"+p.c.name+"\x1f"+p.c.birth.Format(dateLayout)]
+}
+
+// PlanImport checks every row and matches it against the registry without
+// writing anything.
+func (s *Service) PlanImport(ctx context.Context, actor civic.Actor, communityID string, rows []ImportRow) (p *Plan, err error) {
+	defer civic.Wrap(&err, "registry.PlanImport(%s)", communityID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return nil, err
+	}
+	k, err := s.Keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := s.loadExisting(ctx, s.DB, communityID)
+	if err != nil {
+		return nil, err
+	}
+	today := Today(s.Clock.Now())
+	p = &Plan{CommunityID: communityID, Total: len(rows)}
+	seenID := map[string]int{}
+	for _, row := range rows {
+		pr, field, err := row.check(today)
+		if err != nil {
+			p.Errors = append(p.Errors, RowError{Line: row.Line, Field: field, Err: err})
+			continue
+		}
+		if pr.c.id != "" {
+			if first, dup := seenID[pr.c.id]; dup {
+				p.Errors = append(p.Errors, RowError{Line: row.Line, Field: "id_number",
+					Err: civic.Errorf(civic.Invalid, "registry.id_twice", "the same ID number is already in row %d of this file", first)})
+				continue
+			}
+			seenID[pr.c.id] = row.Line
+		}
+		if ex.matches(k, pr) {
+			p.Existing++
+			continue
+		}
+		p.New++
+		p.ok = append(p.ok, pr)
+	}
+	return p, nil
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Added, Existing, Skipped int // Skipped: bad rows left out
+	Estates, Households      int // created
+}
+
+// ApplyImport writes a plan in one transaction. A plan with errors is
+// refused unless validOnly, which imports the good rows and skips the bad.
+// progress, when set, is called as rows are written.
+func (s *Service) ApplyImport(ctx context.Context, actor civic.Actor, p *Plan, validOnly bool, progress func(done, total int)) (res ImportResult, err error) {
+	defer civic.Wrap(&err, "registry.ApplyImport(%s)", p.CommunityID)
+	if err := requireWorker(actor, p.CommunityID); err != nil {
+		return res, err
+	}
+	if len(p.Errors) > 0 && !validOnly {
+		return res, civic.Errorf(civic.Invalid, "registry.import_has_errors", "the file has %d bad row(s): fix them, or choose to import only the valid rows", len(p.Errors))
+	}
+	k, err := s.Keys(ctx)
+	if err != nil {
+		return res, err
+	}
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		res = ImportResult{Skipped: len(p.Errors), Existing: p.Existing}
+		return s.applyTx(ctx, tx, k, actor, p, &res, progress)
+	})
+	return res, err
+}

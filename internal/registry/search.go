@@ -1,0 +1,169 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"civicpoints/internal/civic"
+)
+
+// Filter narrows a resident list. Empty fields do not filter.
+type Filter struct {
+	EstateID    string
+	HouseholdID string
+	Colour      Colour // a label the resident holds; white: those with none
+	Name        string // name prefix
+	IDTail      string // last four characters of the ID number
+	Overdue     bool   // visit overdue
+	IncludeLeft bool
+}
+
+// Search lists residents of a community as viewer may see them, by id keyset
+// cursor. Only workers of the community may search; the list is audited.
+func (s *Service) Search(ctx context.Context, viewer civic.Actor, communityID string, f Filter, cursor string, limit int) (out []Resident, next string, err error) {
+	defer civic.Wrap(&err, "registry.Search(%s)", communityID)
+	if !SeesSensitive(viewer, communityID) {
+		return nil, "", civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	}
+	if f.Colour == Red && !SeesRed(viewer, communityID) {
+		return nil, "", civic.Errorf(civic.Forbidden, "registry.red_forbidden", "only workers holding the red-group permission may set the red label")
+	}
+	if err := s.Refresh(ctx, communityID); err != nil {
+		return nil, "", err
+	}
+	q, args, err := s.searchQuery(ctx, communityID, f, cursor, clampLimit(limit)+1)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.DB.Query(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	today := Today(s.Clock.Now())
+	for rows.Next() {
+		r, _, err := scanResident(rows, today)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, redact(viewer, communityID, r))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if n := clampLimit(limit); len(out) > n {
+		out = out[:n]
+		next = out[n-1].ID
+	}
+	err = s.audit(ctx, viewer, communityID, "registry.list_residents", "filter", f.String(), "")
+	return out, next, err
+}
+
+// String describes a filter for the audit log (no names or ID digits).
+func (f Filter) String() string {
+	var parts []string
+	if f.EstateID != "" {
+		parts = append(parts, "estate="+f.EstateID)
+	}
+	if f.HouseholdID != "" {
+		parts = append(parts, "household="+f.HouseholdID)
+	}
+	if f.Colour != "" {
+		parts = append(parts, "colour="+string(f.Colour))
+	}
+	if f.Name != "" {
+		parts = append(parts, "name")
+	}
+	if f.IDTail != "" {
+		parts = append(parts, "id_tail")
+	}
+	if f.Overdue {
+		parts = append(parts, "overdue")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter, cursor string, limit int) (string, []any, error) {
+	args := []any{communityID, cursor}
+	add := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var where []string
+	if !f.IncludeLeft {
+		where = append(where, "r.moved_out IS NULL")
+	}
+	if f.EstateID != "" {
+		where = append(where, "r.estate_id = "+add(f.EstateID))
+	}
+	if f.HouseholdID != "" {
+		where = append(where, "r.household_id = "+add(f.HouseholdID))
+	}
+	switch f.Colour {
+	case "":
+	case White:
+		where = append(where, "r.primary_colour = 'white'")
+	default:
+		if _, err := ParseColour(string(f.Colour)); err != nil {
+			return "", nil, err
+		}
+		c := add(string(f.Colour))
+		where = append(where, "EXISTS (SELECT 1 FROM resident_colours rc WHERE rc.community_id = r.community_id AND rc.resident_id = r.id AND rc.colour = "+c+")")
+	}
+	if name := strings.TrimSpace(f.Name); name != "" {
+		where = append(where, "r.name >= "+add(name)+" AND r.name < "+add(name+"\uffff"))
+	}
+	if tail := strings.ToUpper(strings.TrimSpace(f.IDTail)); tail != "" {
+		if len(tail) != 4 {
+			return "", nil, civic.Errorf(civic.Invalid, "registry.id_tail", "search by the last four characters of the ID number")
+		}
+		k, err := s.Keys(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		where = append(where, "r.id_tail_hash = "+add(k.Hash("idtail:"+tail)))
+	}
+	if f.Overdue {
+		where = append(where, "r.visit_due < "+add(Today(s.Clock.Now()).Format(dateLayout)))
+	}
+	q := "SELECT " + residentCols + residentFrom + "WHERE r.community_id = $1 AND r.id > $2"
+	for _, w := range where {
+		q += " AND " + w
+	}
+	q += " ORDER BY r.id LIMIT " + add(limit)
+	return q, args, nil
+}
+
+// ColourCounts counts active residents per estate and colour (a resident with
+// several labels counts under each; white counts those with none). Red is
+// counted only for viewers with the red grant.
+func (s *Service) ColourCounts(ctx context.Context, viewer civic.Actor, communityID string) (counts map[string]map[Colour]int, err error) {
+	defer civic.Wrap(&err, "registry.ColourCounts(%s)", communityID)
+	if !SeesSensitive(viewer, communityID) {
+		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	}
+	if err := s.Refresh(ctx, communityID); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT estate_id, colour, COUNT(*) FROM resident_colours WHERE community_id = $1 GROUP BY estate_id, colour
+		UNION ALL SELECT estate_id, 'white', COUNT(*) FROM residents WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL GROUP BY estate_id`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts = map[string]map[Colour]int{}
+	for rows.Next() {
+		var e string
+		var c Colour
+		var n int
+		if err := rows.Scan(&e, &c, &n); err != nil {
+			return nil, err
+		}
+		if c == Red && !SeesRed(viewer, communityID) {
+			continue
+		}
+		if counts[e] == nil {
+			counts[e] = map[Colour]int{}
+		}
+		counts[e][c] = n
+	}
+	return counts, rows.Err()
+}
