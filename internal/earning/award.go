@@ -1,0 +1,206 @@
+package earning
+
+import (
+	"context"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
+)
+
+// PrepareAward checks that indicatorCode exists and is active at at, that
+// points fit its rule (the fixed amount, the range, or any positive number of
+// hourly points) and stay within the resident's day, month and year caps
+// (Asia/Shanghai periods), and that the resident is registered and has not
+// left. It reserves the points against the caps inside tx and returns an
+// Award filled with community, resident, points, indicator, rule version and
+// an indicator source; the caller sets Reason, Actor and IdemKey and posts it
+// with ledger.AwardPoints in the same tx (a failure rolls both back).
+//
+// Prefer AwardTx, which also links the reservation to the transfer so that a
+// later reversal (ReleaseReversed) frees the caps again.
+func (s *Service) PrepareAward(ctx context.Context, tx *db.Tx, communityID, residentID, indicatorCode string, points int64, at time.Time) (a ledger.Award, err error) {
+	defer civic.Wrap(&err, "earning.PrepareAward(%s, %s)", residentID, indicatorCode)
+	a, _, err = s.prepare(ctx, tx, communityID, residentID, indicatorCode, points, at)
+	return a, err
+}
+
+func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentID, code string, points int64, at time.Time) (ledger.Award, string, error) {
+	in, err := getIndicator(ctx, tx, communityID, code)
+	if err != nil {
+		return ledger.Award{}, "", err
+	}
+	if err := checkPoints(in, points, at); err != nil {
+		return ledger.Award{}, "", err
+	}
+	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
+		return ledger.Award{}, "", err
+	}
+	if err := lockTally(ctx, tx, communityID, residentID, code); err != nil {
+		return ledger.Award{}, "", err
+	}
+	if err := checkCaps(ctx, tx, communityID, residentID, in, points, at); err != nil {
+		return ledger.Award{}, "", err
+	}
+	id := civic.NewID()
+	_, err = tx.Exec(ctx, `INSERT INTO earning_awards (community_id, id, resident_id, indicator, category, rule_version, points, day, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		communityID, id, residentID, code, in.Category, in.Version, points, Day(at), db.Millis(at))
+	return ledger.Award{
+		CommunityID: communityID, ResidentID: residentID, Points: points,
+		Indicator: code, RuleVersion: in.Version, Source: ledger.Source{Kind: "indicator", ID: code},
+	}, id, err
+}
+
+func checkPoints(in Indicator, points int64, at time.Time) error {
+	if !in.ActiveOn(at) {
+		return civic.Errorf(civic.Invalid, "earning.indicator_inactive", "indicator %q is not in force on %s", in.Code, Day(at))
+	}
+	switch {
+	case points <= 0:
+		return civic.Errorf(civic.Invalid, "earning.points_positive", "points must be a whole number above zero, not %d", points)
+	case in.Kind == Fixed && points != in.Points:
+		return civic.Errorf(civic.Invalid, "earning.points_fixed", "this indicator awards exactly %d points, not %d", in.Points, points)
+	case in.Kind == Range && (points < in.Min || points > in.Max):
+		return civic.Errorf(civic.Invalid, "earning.points_range", "%d points is outside this indicator's range of %d to %d", points, in.Min, in.Max)
+	case points > ledger.MaxPointsPerTransfer:
+		return civic.Errorf(civic.Invalid, "earning.points_too_many", "%d points is more than one award may give", points)
+	}
+	return nil
+}
+
+// lockTally makes sure the resident's tally row for the indicator exists and
+// bumps it, so concurrent awards to one resident wait for each other and the
+// cap sums below see every committed award.
+func lockTally(ctx context.Context, tx *db.Tx, communityID, residentID, code string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO earning_tallies (community_id, resident_id, indicator, carry_minutes, seq)
+		VALUES ($1, $2, $3, 0, 1) ON CONFLICT (community_id, resident_id, indicator) DO UPDATE SET seq = earning_tallies.seq + 1`,
+		communityID, residentID, code)
+	return err
+}
+
+// capRoom is how many more points the resident may still earn under the
+// indicator in the periods around at; -1 when there is no cap at all.
+func capRoom(ctx context.Context, tx *db.Tx, communityID, residentID string, in Indicator, at time.Time) (room int64, which string, err error) {
+	day, mFrom, mTo, yFrom, yTo := periods(at)
+	room = -1
+	caps := []struct {
+		cap      int64
+		from, to string
+		name     string
+	}{
+		{in.CapDay, day, day + "~", "day"},
+		{in.CapMonth, mFrom, mTo, "month"},
+		{in.CapYear, yFrom, yTo, "year"},
+	}
+	for _, c := range caps {
+		if c.cap == 0 {
+			continue
+		}
+		var sum int64
+		err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(points), 0) FROM earning_awards WHERE community_id = $1 AND resident_id = $2
+			AND indicator = $3 AND day >= $4 AND day < $5 AND reversed = 0`, communityID, residentID, in.Code, c.from, c.to).Scan(&sum)
+		if err != nil {
+			return 0, "", err
+		}
+		left := max(c.cap-sum, 0)
+		if room < 0 || left < room {
+			room, which = left, c.name
+		}
+	}
+	return room, which, nil
+}
+
+func checkCaps(ctx context.Context, tx *db.Tx, communityID, residentID string, in Indicator, points int64, at time.Time) error {
+	room, which, err := capRoom(ctx, tx, communityID, residentID, in, at)
+	if err != nil || room < 0 || points <= room {
+		return err
+	}
+	switch which {
+	case "day":
+		return civic.Errorf(civic.Invalid, "earning.cap_day", "%d points is above the cap: the resident can earn only %d more under this indicator today", points, room)
+	case "month":
+		return civic.Errorf(civic.Invalid, "earning.cap_month", "%d points is above the cap: the resident can earn only %d more under this indicator this month", points, room)
+	}
+	return civic.Errorf(civic.Invalid, "earning.cap_year", "%d points is above the cap: the resident can earn only %d more under this indicator this year", points, room)
+}
+
+// AwardRequest is one award as a worker (or earning itself) makes it.
+type AwardRequest struct {
+	ResidentID string
+	Indicator  string
+	Points     int64
+	Reason     string
+	Source     ledger.Source // empty: the indicator
+	At         time.Time     // zero: now
+	IdemKey    string
+}
+
+// AwardTx checks and posts one award inside tx and records it for caps.
+func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r AwardRequest) (res ledger.Result, err error) {
+	defer civic.Wrap(&err, "earning.AwardTx(%s, %s)", r.ResidentID, r.Indicator)
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	reason, err := text(r.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it")
+	if err != nil {
+		return res, err
+	}
+	a, reservation, err := s.prepare(ctx, tx, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
+	if err != nil {
+		return res, err
+	}
+	if r.Source.Kind != "" {
+		a.Source = r.Source
+	}
+	a.Reason, a.Actor, a.IdemKey = reason, actor, r.IdemKey
+	res, err = postAward(ctx, tx, a, r.At)
+	if err != nil {
+		return res, err
+	}
+	_, err = tx.Exec(ctx, "UPDATE earning_awards SET transfer_id = $3 WHERE community_id = $1 AND id = $2", communityID, reservation, res.TransferID)
+	return res, err
+}
+
+// postAward is ledger.AwardPoints dated at the service's clock, so awards for
+// past activities (and the demo's months) carry their real time.
+func postAward(ctx context.Context, tx *db.Tx, a ledger.Award, at time.Time) (ledger.Result, error) {
+	t := &ledger.Transfer{
+		CommunityID: a.CommunityID, Kind: ledger.KindAward, Reason: a.Reason, Source: a.Source,
+		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
+		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey, CreatedAt: at,
+		Postings: []ledger.Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: ledger.Issuance, Amount: -a.Points}},
+	}
+	bal, err := ledger.Post(ctx, tx, t)
+	return ledger.Result{TransferID: t.ID, Balance: bal}, err
+}
+
+// Reverse undoes an award (or any transfer) with a reason the resident sees,
+// and frees the caps the award used.
+func (s *Service) Reverse(ctx context.Context, actor civic.Actor, communityID, transferID, reason string) (res ledger.Result, err error) {
+	defer civic.Wrap(&err, "earning.Reverse(%s)", transferID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return res, err
+	}
+	reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it")
+	if err != nil {
+		return res, err
+	}
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		res, _, err = ledger.Reverse(ctx, tx, communityID, transferID, reason, actor, "reverse:"+transferID)
+		if err != nil {
+			return err
+		}
+		return s.ReleaseReversed(ctx, tx, communityID, transferID)
+	})
+	return res, err
+}
+
+// ReleaseReversed frees the caps used by an award that has just been reversed
+// in tx. Call it after ledger.Reverse wherever awards are reversed; it does
+// nothing for transfers earning did not make.
+func (s *Service) ReleaseReversed(ctx context.Context, tx *db.Tx, communityID, transferID string) error {
+	_, err := tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", communityID, transferID)
+	return err
+}
