@@ -9,26 +9,68 @@ import (
 	"civicpoints/internal/ledger"
 )
 
-// Check recomputes every good's stock from its stock moves and compares it
-// with the cached stock.
+// Check replays the stock ledger and the funds and compares them with the
+// cached figures: each good's stock with the sum of its moves, its move count
+// with the last sequence number, each move's stock_after with the running
+// sum, each order's points with its lines, each order's stock moves with its
+// lines, and the funds with donations less purchases. It changes nothing.
 func Check(ctx context.Context, d *db.DB, communityID string) (r ledger.Report, err error) {
 	defer civic.Wrap(&err, "station.Check(%s)", communityID)
-	rows, err := d.Query(ctx, `SELECT g.name, g.stock, COALESCE(m.total, 0) FROM station_goods g
-		LEFT JOIN (SELECT good_id, SUM(delta) AS total FROM station_stock_moves WHERE community_id = $1 GROUP BY good_id) m
-		ON m.good_id = g.id
-		WHERE g.community_id = $1 AND (g.stock <> COALESCE(m.total, 0) OR g.stock < 0) LIMIT 20`, communityID)
+	checks := []struct{ query, format string }{
+		{`SELECT g.name, g.stock, COALESCE(m.total, 0) FROM station_goods g
+			LEFT JOIN (SELECT good_id, SUM(delta) AS total FROM station_stock_moves WHERE community_id = $1 GROUP BY good_id) m
+			ON m.good_id = g.id
+			WHERE g.community_id = $1 AND (g.stock <> COALESCE(m.total, 0) OR g.stock < 0)`,
+			"good %s: cached stock %d, stock moves give %d"},
+		{`SELECT g.name, g.moves, COALESCE(m.n, 0) FROM station_goods g
+			LEFT JOIN (SELECT good_id, COUNT(*) AS n, MAX(seq) AS top FROM station_stock_moves WHERE community_id = $1 GROUP BY good_id) m
+			ON m.good_id = g.id
+			WHERE g.community_id = $1 AND (g.moves <> COALESCE(m.n, 0) OR g.moves <> COALESCE(m.top, 0))`,
+			"good %s: %d moves counted, %d recorded (or their numbers have gaps)"},
+		{`SELECT m.id, m.stock_after, COALESCE(p.stock_after, 0) + m.delta FROM station_stock_moves m
+			LEFT JOIN station_stock_moves p ON p.community_id = m.community_id AND p.good_id = m.good_id AND p.seq = m.seq - 1
+			WHERE m.community_id = $1 AND m.stock_after <> COALESCE(p.stock_after, 0) + m.delta`,
+			"stock move %s: leaves %d, the previous move and its delta give %d"},
+		{`SELECT o.number, o.points, COALESCE(i.total, 0) FROM station_orders o
+			LEFT JOIN (SELECT order_id, SUM(quantity * points_each) AS total FROM station_order_items WHERE community_id = $1 GROUP BY order_id) i
+			ON i.order_id = o.id
+			WHERE o.community_id = $1 AND o.points <> COALESCE(i.total, 0)`,
+			"order %s: %d points charged, its lines add up to %d"},
+		{`SELECT o.number, COALESCE(i.q, 0), COALESCE(m.q, 0) FROM station_orders o
+			LEFT JOIN (SELECT order_id, SUM(quantity) AS q FROM station_order_items WHERE community_id = $1 GROUP BY order_id) i ON i.order_id = o.id
+			LEFT JOIN (SELECT ref_id, -SUM(delta) AS q FROM station_stock_moves WHERE community_id = $1 AND kind = 'redemption' GROUP BY ref_id) m ON m.ref_id = o.id
+			WHERE o.community_id = $1 AND COALESCE(i.q, 0) <> COALESCE(m.q, 0)`,
+			"order %s: %d units ordered, %d taken from stock"},
+		{`SELECT 'funds', COALESCE(s.funds_fen, 0),
+			COALESCE((SELECT SUM(amount_fen) FROM station_donations WHERE community_id = $1 AND kind = 'funds'), 0)
+			- COALESCE((SELECT SUM(amount_fen) FROM station_purchases WHERE community_id = $1), 0)
+			FROM (SELECT CAST($1 AS TEXT) AS community_id) c LEFT JOIN station_settings s ON s.community_id = c.community_id
+			WHERE COALESCE(s.funds_fen, 0) <> COALESCE((SELECT SUM(amount_fen) FROM station_donations WHERE community_id = $1 AND kind = 'funds'), 0)
+			- COALESCE((SELECT SUM(amount_fen) FROM station_purchases WHERE community_id = $1), 0)`,
+			"%s: %d fen held, donations less purchases give %d"},
+	}
+	for _, c := range checks {
+		if err := collect(ctx, d, communityID, c.query, c.format, &r); err != nil {
+			return r, err
+		}
+	}
+	r.OK = len(r.Problems) == 0
+	return r, nil
+}
+
+func collect(ctx context.Context, d *db.DB, communityID, query, format string, r *ledger.Report) error {
+	rows, err := d.Query(ctx, query+" LIMIT 20", communityID)
 	if err != nil {
-		return r, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var name string
-		var stock, total int64
-		if err := rows.Scan(&name, &stock, &total); err != nil {
-			return r, err
+		var id string
+		var a, b int64
+		if err := rows.Scan(&id, &a, &b); err != nil {
+			return err
 		}
-		r.Problems = append(r.Problems, fmt.Sprintf("good %s: cached stock %d, stock moves give %d", name, stock, total))
+		r.Problems = append(r.Problems, fmt.Sprintf(format, id, a, b))
 	}
-	r.OK = len(r.Problems) == 0
-	return r, rows.Err()
+	return rows.Err()
 }

@@ -2,8 +2,7 @@ package station
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"crypto/rand"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,49 +19,80 @@ type Item struct {
 	Quantity int64  `json:"quantity"`
 }
 
+// Channels an order comes through.
+const (
+	ChannelCounter = "counter"
+	ChannelOnline  = "online"
+	ChannelAPI     = "api"
+)
+
 // Redemption is a basket a resident pays for with points.
 type Redemption struct {
 	CommunityID string
 	ResidentID  string
 	Items       []Item
 	Channel     string // counter, online or api
+	Label       string // the resident's masked name, kept on the order for receipts and pickup
 	Actor       civic.Actor
 	IdemKey     string
+	At          time.Time // from the caller's clock; zero means now
+}
+
+// Line is an item of a receipt.
+type Line struct {
+	GoodID   string `json:"good_id"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit,omitempty"`
+	Quantity int64  `json:"quantity"`
+	Points   int64  `json:"points_each"`
 }
 
 // Receipt is the outcome of a redemption.
 type Receipt struct {
 	OrderID    string `json:"order_id"`
+	Number     string `json:"number"`
+	PickupCode string `json:"pickup_code,omitempty"`
 	TransferID string `json:"transfer_id"`
 	Balance    int64  `json:"balance"`
 	Points     int64  `json:"points"`
+	Lines      []Line `json:"lines,omitempty"`
 }
 
 // Redeem takes the stock of every item and the resident's points in the
-// caller's transaction: all or nothing.
+// caller's transaction: all or nothing. A counter or API redemption is
+// completed at once; an online one is reserved until the resident picks it up
+// (Fulfil) or the community's release days pass (ReleaseDue).
 func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error) {
 	defer civic.Wrap(&err, "station.Redeem(%s)", r.ResidentID)
 	items, err := normalise(r.Items)
 	if err != nil {
 		return rc, err
 	}
-	if r.Channel == "" {
-		r.Channel = "api"
+	switch r.Channel {
+	case "":
+		r.Channel = ChannelAPI
+	case ChannelCounter, ChannelOnline, ChannelAPI:
+	default:
+		return rc, civic.Errorf(civic.Invalid, "station.bad_channel", "unknown channel %q", r.Channel)
 	}
+	at := orNow(r.At)
 	rc.OrderID = civic.NewID()
+	rc.Number = orderNumber(rc.OrderID, at)
 	var names []string
-	prices := map[string]int64{}
 	for _, it := range items {
-		price, name, err := take(ctx, tx, r.CommunityID, it)
+		g, err := GetGood(ctx, tx, r.CommunityID, it.GoodID)
 		if err != nil {
 			return rc, err
 		}
-		prices[it.GoodID] = price
-		rc.Points += price * it.Quantity
-		names = append(names, fmt.Sprintf("%s×%d", name, it.Quantity))
-		if err := recordMove(ctx, tx, r.CommunityID, it.GoodID, -it.Quantity, "redemption", rc.OrderID, "", r.Actor); err != nil {
+		if !g.Active {
+			return rc, civic.Errorf(civic.Invalid, "station.good_inactive", "%s is no longer offered", g.Name)
+		}
+		if _, err := shift(ctx, tx, Move{CommunityID: r.CommunityID, GoodID: it.GoodID, Delta: -it.Quantity, Kind: MoveRedemption, RefID: rc.OrderID, At: at}, r.Actor); err != nil {
 			return rc, err
 		}
+		rc.Points += g.Points * it.Quantity
+		rc.Lines = append(rc.Lines, Line{GoodID: g.ID, Name: g.Name, Unit: g.Unit, Quantity: it.Quantity, Points: g.Points})
+		names = append(names, fmt.Sprintf("%s×%d", g.Name, it.Quantity))
 	}
 	res, err := ledger.Redeem(ctx, tx, ledger.Spend{
 		CommunityID: r.CommunityID, ResidentID: r.ResidentID, Points: rc.Points,
@@ -73,42 +103,48 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 		return rc, err
 	}
 	rc.TransferID, rc.Balance = res.TransferID, res.Balance
-	status := "completed"
-	if r.Channel == "online" {
-		status = "reserved"
+	status, releaseAfter := "completed", int64(0)
+	if r.Channel == ChannelOnline {
+		s, err := GetSettings(ctx, tx, r.CommunityID)
+		if err != nil {
+			return rc, err
+		}
+		status, rc.PickupCode = "reserved", pickupCode()
+		releaseAfter = db.Millis(at.Add(time.Duration(s.ReleaseDays) * 24 * time.Hour))
 	}
-	now := time.Now().UnixMilli()
-	if _, err := tx.Exec(ctx, `INSERT INTO station_orders (community_id, id, resident_id, transfer_id, channel, status, points, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, r.CommunityID, rc.OrderID, r.ResidentID, rc.TransferID, r.Channel, status, rc.Points, now); err != nil {
+	now := db.Millis(at)
+	if _, err := tx.Exec(ctx, `INSERT INTO station_orders (community_id, id, resident_id, transfer_id, channel, status, points, created_at, updated_at,
+		number, pickup_code, label, release_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)`,
+		r.CommunityID, rc.OrderID, r.ResidentID, rc.TransferID, r.Channel, status, rc.Points, now,
+		rc.Number, rc.PickupCode, r.Label, releaseAfter); err != nil {
 		return rc, err
 	}
-	for _, it := range items {
+	for _, l := range rc.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO station_order_items (community_id, order_id, good_id, quantity, points_each) VALUES ($1, $2, $3, $4, $5)`,
-			r.CommunityID, rc.OrderID, it.GoodID, it.Quantity, prices[it.GoodID]); err != nil {
+			r.CommunityID, rc.OrderID, l.GoodID, l.Quantity, l.Points); err != nil {
 			return rc, err
 		}
 	}
 	return rc, nil
 }
 
-// take decrements one good's stock in a guarded statement, so concurrent
-// redemptions can never sell the same last unit twice.
-func take(ctx context.Context, tx *db.Tx, communityID string, it Item) (price int64, name string, err error) {
-	err = tx.QueryRow(ctx, `UPDATE station_goods SET stock = stock - $3
-		WHERE community_id = $1 AND id = $2 AND active = 1 AND stock >= $3 RETURNING points, name`,
-		communityID, it.GoodID, it.Quantity).Scan(&price, &name)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return price, name, err
+// orderNumber is the printed redemption number: the Shanghai date and eight
+// characters of the order's random id (unique per community by index).
+func orderNumber(orderID string, at time.Time) string {
+	return at.In(civic.Shanghai).Format("20060102") + "-" + strings.ToUpper(orderID[len(orderID)-8:])
+}
+
+// pickupAlphabet leaves out 0/O and 1/I so a code read aloud or typed is not misread.
+const pickupAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// pickupCode is an online order's code: "OD" and 10 random characters (50 bits).
+func pickupCode() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = pickupAlphabet[int(b[i])%len(pickupAlphabet)]
 	}
-	g, gerr := GetGood(ctx, tx, communityID, it.GoodID)
-	switch {
-	case gerr != nil:
-		return 0, "", gerr
-	case !g.Active:
-		return 0, "", civic.Errorf(civic.Invalid, "station.good_inactive", "%s is no longer offered", g.Name)
-	default:
-		return 0, "", civic.Errorf(civic.OutOfStock, "station.out_of_stock", "%s: %d in stock, %d wanted", g.Name, g.Stock, it.Quantity)
-	}
+	return "OD" + string(b)
 }
 
 // normalise rejects empty baskets and non-positive quantities, merges
@@ -121,7 +157,7 @@ func normalise(items []Item) ([]Item, error) {
 	merged := map[string]int64{}
 	for _, it := range items {
 		if it.Quantity <= 0 {
-			return nil, civic.Errorf(civic.Invalid, "station.bad_quantity", "quantity must be 1 or more, not %d", it.Quantity)
+			return nil, badQuantity(it.Quantity)
 		}
 		if it.GoodID == "" {
 			return nil, civic.Errorf(civic.Invalid, "station.no_good_id", "an item has no good")
@@ -142,8 +178,12 @@ func Return(ctx context.Context, tx *db.Tx, communityID string, orig ledger.Tran
 	if orig.Kind != ledger.KindRedemption || orig.Source.Kind != "order" {
 		return nil
 	}
-	orderID := orig.Source.ID
-	defer civic.Wrap(&err, "station.Return(%s)", orderID)
+	defer civic.Wrap(&err, "station.Return(%s)", orig.Source.ID)
+	return restock(ctx, tx, communityID, orig.Source.ID, MoveReturn, "returned", "", actor, time.Now())
+}
+
+// restock puts an order's goods back on the shelf and closes the order.
+func restock(ctx context.Context, tx *db.Tx, communityID, orderID string, kind MoveKind, status, reversalID string, actor civic.Actor, at time.Time) error {
 	rows, err := tx.Query(ctx, "SELECT good_id, quantity FROM station_order_items WHERE community_id = $1 AND order_id = $2 ORDER BY good_id",
 		communityID, orderID)
 	if err != nil {
@@ -163,15 +203,11 @@ func Return(ctx context.Context, tx *db.Tx, communityID string, orig ledger.Tran
 		return err
 	}
 	for _, it := range items {
-		if _, err := tx.Exec(ctx, "UPDATE station_goods SET stock = stock + $3 WHERE community_id = $1 AND id = $2",
-			communityID, it.GoodID, it.Quantity); err != nil {
-			return err
-		}
-		if err := recordMove(ctx, tx, communityID, it.GoodID, it.Quantity, "return", orderID, "reversal", actor); err != nil {
+		if _, err := shift(ctx, tx, Move{CommunityID: communityID, GoodID: it.GoodID, Delta: it.Quantity, Kind: kind, RefID: orderID, Reason: "reversal", At: at}, actor); err != nil {
 			return err
 		}
 	}
-	_, err = tx.Exec(ctx, "UPDATE station_orders SET status = 'returned', updated_at = $3 WHERE community_id = $1 AND id = $2",
-		communityID, orderID, time.Now().UnixMilli())
+	_, err = tx.Exec(ctx, `UPDATE station_orders SET status = $3, updated_at = $4, closed_at = $4, closed_by = $5, close_transfer_id = $6
+		WHERE community_id = $1 AND id = $2`, communityID, orderID, status, db.Millis(at), actor.UserID, reversalID)
 	return err
 }
