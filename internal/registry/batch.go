@@ -56,7 +56,14 @@ func (b *batch) flush(ctx context.Context) error {
 			if c > 0 {
 				q.WriteString(", ")
 			}
-			fmt.Fprintf(&q, "$%d", p)
+			// SQLite resolves ?NNN names by a linear search, which makes
+			// thousands of numbered parameters quadratic: plain ? binds
+			// in order and is what a generated list needs.
+			if b.tx.Dialect() == db.SQLite {
+				q.WriteByte('?')
+			} else {
+				fmt.Fprintf(&q, "$%d", p)
+			}
 			p++
 		}
 		q.WriteByte(')')

@@ -17,6 +17,15 @@ type querier interface {
 // applyTx writes the plan's good rows. It matches them again inside the
 // transaction, so a row registered since the plan was made is not doubled.
 func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.Actor, p *Plan, res *ImportResult, progress func(done, total int)) error {
+	if tx.Dialect() == db.SQLite {
+		// A large import touches random pages of several hashed indexes; the
+		// default 2 MB page cache spills them to the WAL over and over.
+		// The setting is per connection, so it is put back afterwards.
+		if _, err := tx.Exec(ctx, "PRAGMA cache_size = -262144"); err != nil {
+			return err
+		}
+		defer tx.Exec(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
 	ex, err := s.loadExisting(ctx, tx, p.CommunityID)
 	if err != nil {
 		return err
@@ -32,6 +41,7 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 		id_enc, id_hash, id_tail_hash, id_masked, phone_enc, phone_hash, phone_masked, relation, code_ref, moved_in,
 		colours, primary_colour, visit_due, created_at, updated_at)`, 22)
 	labels := newBatch(tx, "INSERT INTO resident_colours (community_id, resident_id, colour, estate_id, since)", 5)
+	labels.size = residents.size * len(Colours) // labels reference residents: flushed right after them
 	changes := newBatch(tx, "INSERT INTO colour_changes (community_id, id, resident_id, colour, added, reason, actor_id, actor_name, at)", 9)
 	moves := newBatch(tx, "INSERT INTO resident_moves (community_id, id, resident_id, kind, from_household, to_household, on_date, reason, actor_id, actor_name, at)", 11)
 	c := p.CommunityID
@@ -84,6 +94,9 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 		res.Added++
 		// Accounts reference residents: flush residents before opening them.
 		if residents.n == 0 {
+			if err := labels.flush(ctx); err != nil {
+				return err
+			}
 			if err := s.openAccounts(ctx, tx, c, residents); err != nil {
 				return err
 			}
