@@ -23,6 +23,8 @@ type App struct {
 	Auth  *auth.Service
 
 	Registry *registry.Service
+	// Batch commits point-moving writes together (group commit).
+	Batch *db.Batcher
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -59,8 +61,19 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 		a.Auth.SessionTTL = cfg.SessionTTL
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
+	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
 	return a
 }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.Batch.Close()
+	return a.DB.Close()
+}
+
+// Group commit: SQLite has one writer; PostgreSQL commits on a few
+// connections at once, each batch holding up to batchSize requests.
+const (
+	batchWriters = 4
+	batchSize    = 256
+)

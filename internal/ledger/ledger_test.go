@@ -15,7 +15,7 @@ import (
 
 var worker = civic.Actor{UserID: "w1", Name: "worker", Role: civic.RoleWorker}
 
-func residents(t testing.TB, d *db.DB, communityID string, n int) []string {
+func residents(t dbtest.Fataler, d *db.DB, communityID string, n int) []string {
 	t.Helper()
 	var ids []string
 	err := d.WithTx(context.Background(), func(tx *db.Tx) error {

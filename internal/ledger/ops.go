@@ -80,6 +80,15 @@ func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason str
 	if orig.Kind == KindReversal {
 		return Result{}, orig, civic.Errorf(civic.Invalid, "ledger.reverse_reversal", "transfer %s is itself a reversal and cannot be reversed", transferID)
 	}
+	// Say "already reversed" before any balance check could say something
+	// less true; the unique index still guarantees it under concurrency.
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM ledger_transfers WHERE community_id = $1 AND reverses_id = $2", communityID, transferID).Scan(&n); err != nil {
+		return Result{}, orig, err
+	}
+	if n > 0 {
+		return Result{}, orig, civic.Errorf(civic.Conflict, "ledger.already_reversed", "transfer %s has already been reversed", transferID)
+	}
 	t := &Transfer{
 		CommunityID: communityID, Kind: KindReversal, Reason: reason, Source: orig.Source,
 		Indicator: orig.Indicator, RuleVersion: orig.RuleVersion, Earns: orig.Earns,

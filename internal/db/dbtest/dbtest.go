@@ -96,8 +96,14 @@ func open(t testing.TB, dsn string) *db.DB {
 	return d
 }
 
+// Fataler is the part of testing.TB that fixtures need; *rapid.T has it too.
+type Fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // Community inserts a community and returns its id.
-func Community(t testing.TB, d *db.DB, slug string) string {
+func Community(t Fataler, d *db.DB, slug string) string {
 	t.Helper()
 	id := civic.NewID()
 	_, err := d.Exec(context.Background(),

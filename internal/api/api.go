@@ -1,0 +1,217 @@
+// Package api is the JSON API under /api/v1 (DESIGN.md §7), over the same
+// services as the pages. Handlers return errors; writeError maps civic codes
+// to HTTP status and translated messages in one place.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/i18n"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/registry"
+)
+
+// Authenticator turns a bearer token into an actor.
+type Authenticator interface {
+	VerifyToken(ctx context.Context, plain string) (civic.Actor, error)
+}
+
+// Residents lists and checks residents (internal/registry).
+type Residents interface {
+	ListResidents(ctx context.Context, communityID, cursor string, limit int) ([]registry.ResidentSummary, string, error)
+}
+
+// AwardPreparer validates an award against the community's indicator catalogue
+// and fills the rule version (internal/earning).
+type AwardPreparer interface {
+	PrepareAward(ctx context.Context, tx *db.Tx, communityID, residentID, indicator string, points int64, at time.Time) (ledger.Award, error)
+}
+
+// Server serves the API.
+type Server struct {
+	DB        *db.DB
+	Batch     *db.Batcher
+	Auth      Authenticator
+	Residents Residents
+	Awards    AwardPreparer // nil: any indicator code is accepted as given
+	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
+	Log       *slog.Logger
+	Lang      i18n.Lang
+
+	communities sync.Map // slug → id; communities are never renamed or deleted
+}
+
+// route is one API operation. The OpenAPI document is checked against this
+// table by a test, so the two cannot drift apart.
+type route struct {
+	method, path string
+	roles        []civic.Role // who may call it; district and admin read every community
+	h            func(s *Server, w http.ResponseWriter, r *http.Request) error
+}
+
+func routes() []route {
+	readers := []civic.Role{civic.RoleWorker, civic.RoleClerk, civic.RoleDistrict, civic.RoleAdmin}
+	return []route{
+		{"GET", "/api/v1/communities/{c}/residents", readers, (*Server).listResidents},
+		{"GET", "/api/v1/communities/{c}/goods", append(readers, civic.RoleMerchant), (*Server).listGoods},
+		{"POST", "/api/v1/communities/{c}/awards", []civic.Role{civic.RoleWorker}, (*Server).award},
+		{"POST", "/api/v1/communities/{c}/redemptions", []civic.Role{civic.RoleWorker, civic.RoleClerk}, (*Server).redeem},
+		{"POST", "/api/v1/communities/{c}/reversals", []civic.Role{civic.RoleWorker}, (*Server).reverse},
+		{"GET", "/api/v1/communities/{c}/residents/{id}/account", readers, (*Server).account},
+		{"GET", "/api/v1/communities/{c}/ledger/check", []civic.Role{civic.RoleWorker, civic.RoleDistrict, civic.RoleAdmin}, (*Server).check},
+	}
+}
+
+// Routes registers every API route on mux.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapiDoc)
+	})
+	for _, rt := range routes() {
+		h, roles := rt.h, rt.roles
+		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+			if err := s.authorize(r, roles); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if err := h(s, w, r); err != nil {
+				s.writeError(w, r, err)
+			}
+		})
+	}
+	// Unknown API paths answer in JSON, not with the pages' HTML 404. One
+	// pattern per method, so none overlaps the pages' "GET /".
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		mux.HandleFunc(m+" /api/", func(w http.ResponseWriter, r *http.Request) {
+			s.writeError(w, r, civic.Errorf(civic.NotFound, "api.no_route", "no API operation %s %s", r.Method, r.URL.Path))
+		})
+	}
+}
+
+type ctxKey int
+
+const actorKey ctxKey = 0
+
+// authorize checks the bearer token, its community and its role, and puts
+// the actor and the community id in the request context.
+func (s *Server) authorize(r *http.Request, roles []civic.Role) error {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || tok == "" {
+		return civic.Errorf(civic.Unauthenticated, "api.no_token", "an Authorization: Bearer <token> header is required")
+	}
+	actor, err := s.Auth.VerifyToken(r.Context(), strings.TrimSpace(tok))
+	if err != nil {
+		return err
+	}
+	cid, err := s.communityID(r.Context(), r.PathValue("c"))
+	if err != nil {
+		return err
+	}
+	global := actor.Role == civic.RoleDistrict || actor.Role == civic.RoleAdmin
+	if !global && actor.CommunityID != cid {
+		return civic.Errorf(civic.Forbidden, "api.other_community", "this token belongs to another community")
+	}
+	allowed := false
+	for _, role := range roles {
+		allowed = allowed || role == actor.Role
+	}
+	if !allowed {
+		return civic.Errorf(civic.Forbidden, "api.role", "a %s token may not do this", actor.Role)
+	}
+	*r = *r.WithContext(context.WithValue(r.Context(), actorKey, actor))
+	r.SetPathValue("community_id", cid)
+	return nil
+}
+
+func (s *Server) communityID(ctx context.Context, slug string) (string, error) {
+	if id, ok := s.communities.Load(slug); ok {
+		return id.(string), nil
+	}
+	c, err := registry.CommunityBySlug(ctx, s.DB, slug)
+	if err != nil {
+		return "", err
+	}
+	s.communities.Store(slug, c.ID)
+	return c.ID, nil
+}
+
+func actorOf(r *http.Request) civic.Actor {
+	a, _ := r.Context().Value(actorKey).(civic.Actor)
+	return a
+}
+
+// Status maps an error code to its HTTP status.
+func Status(code civic.Code) int {
+	switch code {
+	case civic.Invalid:
+		return http.StatusBadRequest
+	case civic.Unauthenticated:
+		return http.StatusUnauthorized
+	case civic.Forbidden:
+		return http.StatusForbidden
+	case civic.NotFound:
+		return http.StatusNotFound
+	case civic.Conflict, civic.InsufficientPoints, civic.OutOfStock, civic.IdempotencyConflict:
+		return http.StatusConflict
+	case civic.TooManyRequests:
+		return http.StatusTooManyRequests
+	case civic.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := civic.ErrorCode(err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, db.ErrClosed) {
+		code = civic.Unavailable
+	}
+	if code == civic.Internal {
+		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	lang := i18n.Parse(r.Header.Get("Accept-Language"), s.Lang)
+	msg := i18n.Error(lang, err)
+	if code == civic.Unavailable && civic.AsError(err) == nil {
+		msg = i18n.T(lang, "error.unavailable")
+	}
+	writeJSON(w, Status(code), map[string]any{"error": map[string]string{"code": string(code), "message": msg}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
+	writeRaw(w, status, body)
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+	w.Write([]byte("\n"))
+}
+
+// maxBody bounds request bodies; no API request needs more.
+const maxBody = 1 << 20
+
+// decode reads a JSON body strictly: unknown fields and trailing data are errors.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return civic.Errorf(civic.Invalid, "api.bad_json", "the request body is not the expected JSON: %v", err)
+	}
+	if dec.More() {
+		return civic.Errorf(civic.Invalid, "api.bad_json", "the request body is not the expected JSON: %v", "trailing data")
+	}
+	return nil
+}

@@ -1,0 +1,323 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"civicpoints/internal/api"
+	"civicpoints/internal/app"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
+	"civicpoints/internal/db"
+	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
+)
+
+type fixture struct {
+	t         *testing.T
+	srv       *httptest.Server
+	worker    string // token
+	clerk     string
+	other     string // a worker of another community
+	district  string
+	residents []string
+	rice, oil string
+}
+
+func setup(t *testing.T, d *db.DB) *fixture {
+	ctx := context.Background()
+	cfg := &config.Config{Lang: "zh-CN"}
+	a := app.New(cfg, d, civic.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { a.Batch.Close() })
+	var cid, oid string
+	err := d.WithTx(ctx, func(tx *db.Tx) error {
+		c, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "chunjiang", Name: "春江社区"})
+		cid = c.ID
+		if err != nil {
+			return err
+		}
+		o, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "other", Name: "other"})
+		oid = o.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, srv: httptest.NewServer(a.Handler())}
+	t.Cleanup(f.srv.Close)
+	w := civic.Actor{UserID: "w", Name: "w", Role: civic.RoleWorker, CommunityID: cid}
+	e, err := a.Registry.CreateEstate(ctx, w, cid, "春江花园", "春江路 1 号")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Registry.CreateHousehold(ctx, w, cid, registry.Household{EstateID: e.ID, Building: "1", Unit: "1", Room: "101", Tenure: registry.TenureOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		id, err := a.Registry.CreateResident(ctx, w, cid, registry.NewResident{
+			HouseholdID: h.ID, Name: fmt.Sprintf("毛小%c", '甲'+rune(i)), Gender: "男", BirthDate: "1950-01-0" + fmt.Sprint(i+1), Relation: "户主"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.residents = append(f.residents, id)
+	}
+	tok := func(c string, role civic.Role) string {
+		s, err := a.Auth.CreateToken(ctx, c, role, "test "+string(role))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	f.worker, f.clerk, f.other, f.district = tok(cid, civic.RoleWorker), tok(cid, civic.RoleClerk), tok(oid, civic.RoleWorker), tok("", civic.RoleDistrict)
+	err = d.WithTx(ctx, func(tx *db.Tx) error {
+		r, err := station.CreateGood(ctx, tx, cid, station.Good{Name: "大米 5kg", Points: 30, Stock: 1}, w)
+		f.rice = r.ID
+		if err != nil {
+			return err
+		}
+		o, err := station.CreateGood(ctx, tx, cid, station.Good{Name: "食用油 1.8L", Points: 25, Stock: 10}, w)
+		f.oil = o.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+type call struct {
+	method, path, token, key, body, lang string
+}
+
+type reply struct {
+	status int
+	body   map[string]any
+	raw    string
+}
+
+func (f *fixture) do(c call) reply {
+	f.t.Helper()
+	req, _ := http.NewRequest(c.method, f.srv.URL+c.path, strings.NewReader(c.body))
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.key != "" {
+		req.Header.Set("Idempotency-Key", c.key)
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var body map[string]any
+	_ = json.Unmarshal(raw, &body)
+	return reply{resp.StatusCode, body, string(raw)}
+}
+
+func errCode(r reply) string {
+	e, _ := r.body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+const base = "/api/v1/communities/chunjiang"
+
+func TestAPI(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		r0, r1 := f.residents[0], f.residents[1]
+		award := func(r string, pts int) string {
+			return fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"volunteer_hours","reason":"义诊志愿服务"}`, r, pts)
+		}
+		first := f.do(call{"POST", base + "/awards", f.worker, "k1", award(r0, 40), ""})
+		if first.status != 201 || first.body["balance"] != float64(40) {
+			t.Fatalf("award: %d %s", first.status, first.raw)
+		}
+		tests := []struct {
+			name       string
+			c          call
+			wantStatus int
+			wantCode   string
+		}{
+			{"no token", call{"GET", base + "/goods", "", "", "", ""}, 401, "unauthenticated"},
+			{"bad token", call{"GET", base + "/goods", "nope", "", "", ""}, 401, "unauthenticated"},
+			{"other community", call{"GET", base + "/goods", f.other, "", "", ""}, 403, "forbidden"},
+			{"clerk may not award", call{"POST", base + "/awards", f.clerk, "k9", award(r0, 1), ""}, 403, "forbidden"},
+			{"district reads", call{"GET", base + "/ledger/check", f.district, "", "", ""}, 200, ""},
+			{"district may not award", call{"POST", base + "/awards", f.district, "k8", award(r0, 1), ""}, 403, "forbidden"},
+			{"unknown community", call{"GET", "/api/v1/communities/nowhere/goods", f.worker, "", "", ""}, 404, "not_found"},
+			{"missing key", call{"POST", base + "/awards", f.worker, "", award(r0, 5), ""}, 400, "invalid"},
+			{"key too long", call{"POST", base + "/awards", f.worker, strings.Repeat("k", 129), award(r0, 5), ""}, 400, "invalid"},
+			{"replay", call{"POST", base + "/awards", f.worker, "k1", award(r0, 40), ""}, 201, ""},
+			{"replay other body", call{"POST", base + "/awards", f.worker, "k1", award(r0, 41), ""}, 409, "idempotency_conflict"},
+			{"zero points", call{"POST", base + "/awards", f.worker, "k2", award(r0, 0), ""}, 400, "invalid"},
+			{"unknown field", call{"POST", base + "/awards", f.worker, "k3", `{"resident_id":"x","points":1,"indicator":"i","reason":"r","colour":"red"}`, ""}, 400, "invalid"},
+			{"bad json", call{"POST", base + "/awards", f.worker, "k4", `{`, ""}, 400, "invalid"},
+			{"no reason", call{"POST", base + "/awards", f.worker, "k5", `{"resident_id":"x","points":1,"indicator":"i"}`, ""}, 400, "invalid"},
+			{"unknown resident", call{"POST", base + "/awards", f.worker, "k6", award("ghost", 5), ""}, 404, "not_found"},
+			{"over balance", call{"POST", base + "/redemptions", f.clerk, "r1", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":2}]}`, r1, f.oil), ""}, 409, "insufficient_points"},
+			{"zero quantity", call{"POST", base + "/redemptions", f.clerk, "r2", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":0}]}`, r0, f.oil), ""}, 400, "invalid"},
+			{"empty basket", call{"POST", base + "/redemptions", f.clerk, "r3", fmt.Sprintf(`{"resident_id":%q,"items":[]}`, r0), ""}, 400, "invalid"},
+			{"out of stock", call{"POST", base + "/redemptions", f.clerk, "r4", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":2}]}`, r0, f.rice), ""}, 409, "out_of_stock"},
+			{"reverse unknown", call{"POST", base + "/reversals", f.worker, "v1", `{"transfer_id":"nope","reason":"x"}`, ""}, 404, "not_found"},
+			{"no route", call{"GET", "/api/v1/nothing", f.worker, "", "", ""}, 404, "not_found"},
+		}
+		for _, tt := range tests {
+			got := f.do(tt.c)
+			if got.status != tt.wantStatus || errCode(got) != tt.wantCode {
+				t.Errorf("%s: got %d %s, want %d %s", tt.name, got.status, got.raw, tt.wantStatus, tt.wantCode)
+			}
+			if tt.name == "replay" && got.body["transfer_id"] != first.body["transfer_id"] {
+				t.Errorf("replay returned transfer %v, first was %v", got.body["transfer_id"], first.body["transfer_id"])
+			}
+		}
+		// A redemption, then its reversal restores points and stock.
+		red := f.do(call{"POST", base + "/redemptions", f.clerk, "r5", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":1}]}`, r0, f.rice), ""})
+		if red.status != 201 || red.body["balance"] != float64(10) {
+			t.Fatalf("redemption: %d %s", red.status, red.raw)
+		}
+		rev := f.do(call{"POST", base + "/reversals", f.worker, "v2", fmt.Sprintf(`{"transfer_id":%q,"reason":"returned unopened"}`, red.body["transfer_id"]), ""})
+		if rev.status != 201 {
+			t.Fatalf("reversal: %d %s", rev.status, rev.raw)
+		}
+		again := f.do(call{"POST", base + "/reversals", f.worker, "v3", fmt.Sprintf(`{"transfer_id":%q,"reason":"twice"}`, red.body["transfer_id"]), ""})
+		if again.status != 409 || errCode(again) != "conflict" {
+			t.Fatalf("second reversal: %d %s", again.status, again.raw)
+		}
+		goods := f.do(call{"GET", base + "/goods", f.clerk, "", "", ""})
+		if !strings.Contains(goods.raw, `"stock":1`) {
+			t.Fatalf("rice stock not restored: %s", goods.raw)
+		}
+		acct := f.do(call{"GET", base + "/residents/" + r0 + "/account", f.worker, "", "", ""})
+		if acct.body["balance"] != float64(40) || acct.body["earned_total"] != float64(40) || acct.body["credit_points"] != float64(2) || acct.body["level"] != "basic" {
+			t.Fatalf("account: %s", acct.raw)
+		}
+		chk := f.do(call{"GET", base + "/ledger/check", f.worker, "", "", ""})
+		if chk.body["ok"] != true || chk.body["issued"] != float64(40) || chk.body["outstanding"] != float64(40) {
+			t.Fatalf("check: %s", chk.raw)
+		}
+	})
+}
+
+func TestMessagesFollowAcceptLanguage(t *testing.T) {
+	t.Parallel()
+	f := setup(t, dbtest.SQLite(t))
+	body := fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":1}]}`, f.residents[0], f.oil)
+	zh := f.do(call{"POST", base + "/redemptions", f.clerk, "a", body, "zh-CN"})
+	en := f.do(call{"POST", base + "/redemptions", f.clerk, "b", body, "en-US,en;q=0.9"})
+	msg := func(r reply) string { return r.body["error"].(map[string]any)["message"].(string) }
+	if !strings.Contains(msg(zh), "积分不足") || !strings.Contains(msg(en), "Not enough points") {
+		t.Fatalf("zh %q, en %q", msg(zh), msg(en))
+	}
+}
+
+func TestResidentsPaginate(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		seen := map[string]bool{}
+		cursor := ""
+		for page := 0; page < 10; page++ {
+			r := f.do(call{"GET", base + "/residents?limit=2&cursor=" + cursor, f.worker, "", "", ""})
+			if r.status != 200 {
+				t.Fatalf("page %d: %d %s", page, r.status, r.raw)
+			}
+			for _, it := range r.body["items"].([]any) {
+				m := it.(map[string]any)
+				if seen[m["id"].(string)] {
+					t.Fatalf("resident %s listed twice", m["id"])
+				}
+				seen[m["id"].(string)] = true
+				if !strings.Contains(m["name_masked"].(string), "*") || m["estate"] != "春江花园" {
+					t.Errorf("item %v: want a masked name and the estate", m)
+				}
+			}
+			cursor, _ = r.body["next_cursor"].(string)
+			if cursor == "" {
+				break
+			}
+		}
+		if len(seen) != len(f.residents) {
+			t.Fatalf("listed %d residents, want %d", len(seen), len(f.residents))
+		}
+		if r := f.do(call{"GET", base + "/residents?limit=0", f.worker, "", "", ""}); r.status != 400 {
+			t.Fatalf("limit=0: %d", r.status)
+		}
+	})
+}
+
+// Concurrent requests with one key make exactly one transfer, and every one
+// of them gets the same answer.
+func TestConcurrentSameKey(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		body := fmt.Sprintf(`{"resident_id":%q,"points":7,"indicator":"volunteer_hours","reason":"x"}`, f.residents[2])
+		var wg sync.WaitGroup
+		ids := make([]string, 20)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := f.do(call{"POST", base + "/awards", f.worker, "same", body, ""})
+				ids[i], _ = r.body["transfer_id"].(string)
+			}()
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id == "" || id != ids[0] {
+				t.Fatalf("answers differ: %v", ids)
+			}
+		}
+		acct := f.do(call{"GET", base + "/residents/" + f.residents[2] + "/account", f.worker, "", "", ""})
+		if acct.body["balance"] != float64(7) {
+			t.Fatalf("balance %v, want 7", acct.body["balance"])
+		}
+	})
+}
+
+// The OpenAPI document describes exactly the routes the server has.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
+	f := setup(t, dbtest.SQLite(t))
+	r := f.do(call{"GET", "/api/v1/openapi.json", "", "", "", ""})
+	if r.status != 200 || r.body["openapi"] != "3.1.0" {
+		t.Fatalf("openapi: %d", r.status)
+	}
+	var documented []string
+	for path, ops := range r.body["paths"].(map[string]any) {
+		for method := range ops.(map[string]any) {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	sort.Strings(documented)
+	served := api.RouteList()
+	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
+		t.Fatalf("documented:\n%s\nserved:\n%s", strings.Join(documented, "\n"), strings.Join(served, "\n"))
+	}
+	// Every served route answers (not the catch-all 404 of unknown paths).
+	for _, rt := range served {
+		method, path, _ := strings.Cut(rt, " ")
+		path = strings.NewReplacer("{c}", "chunjiang", "{id}", f.residents[0]).Replace(path)
+		got := f.do(call{method, path, f.worker, "probe-" + path, "{}", ""})
+		if errCode(got) == "not_found" && strings.Contains(got.raw, "no API operation") {
+			t.Errorf("%s is documented but not served", rt)
+		}
+	}
+}

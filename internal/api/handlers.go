@@ -1,0 +1,198 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/credit"
+	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/station"
+)
+
+func (s *Server) listResidents(w http.ResponseWriter, r *http.Request) error {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return civic.Errorf(civic.Invalid, "api.bad_limit", "limit must be a whole number from 1 to 500, not %q", v)
+		}
+		limit = n
+	}
+	items, next, err := s.Residents.ListResidents(r.Context(), r.PathValue("community_id"), r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		ID         string `json:"id"`
+		NameMasked string `json:"name_masked"`
+		Estate     string `json:"estate"`
+	}
+	out := make([]item, 0, len(items))
+	for _, it := range items {
+		out = append(out, item{it.ID, it.NameMasked, it.Estate})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "next_cursor": next})
+	return nil
+}
+
+func (s *Server) listGoods(w http.ResponseWriter, r *http.Request) error {
+	goods, err := station.ListGoods(r.Context(), s.DB, r.PathValue("community_id"))
+	if err != nil {
+		return err
+	}
+	if goods == nil {
+		goods = []station.Good{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": goods})
+	return nil
+}
+
+type awardRequest struct {
+	ResidentID string `json:"resident_id"`
+	Points     int64  `json:"points"`
+	Indicator  string `json:"indicator"`
+	Reason     string `json:"reason"`
+}
+
+func (s *Server) award(w http.ResponseWriter, r *http.Request) error {
+	var req awardRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if err := required("resident_id", req.ResidentID, "indicator", req.Indicator, "reason", req.Reason); err != nil {
+		return err
+	}
+	cid, actor := r.PathValue("community_id"), actorOf(r)
+	return s.idempotent(w, r, req.ResidentID, req, func(tx *db.Tx, key string) (any, error) {
+		a := ledger.Award{CommunityID: cid, ResidentID: req.ResidentID, Points: req.Points, Indicator: req.Indicator}
+		if s.Awards != nil {
+			var err error
+			if a, err = s.Awards.PrepareAward(r.Context(), tx, cid, req.ResidentID, req.Indicator, req.Points, time.Now()); err != nil {
+				return nil, err
+			}
+		}
+		a.Reason, a.Actor, a.IdemKey = req.Reason, actor, key
+		return ledger.AwardPoints(r.Context(), tx, a)
+	})
+}
+
+type redemptionRequest struct {
+	ResidentID string         `json:"resident_id"`
+	Items      []station.Item `json:"items"`
+}
+
+func (s *Server) redeem(w http.ResponseWriter, r *http.Request) error {
+	var req redemptionRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if err := required("resident_id", req.ResidentID); err != nil {
+		return err
+	}
+	cid, actor := r.PathValue("community_id"), actorOf(r)
+	// Every basket of a community goes to one writer: goods are shared rows,
+	// and one writer takes their locks in one order.
+	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
+		rc, err := station.Redeem(r.Context(), tx, station.Redemption{
+			CommunityID: cid, ResidentID: req.ResidentID, Items: req.Items, Channel: "api", Actor: actor, IdemKey: key})
+		if err != nil {
+			return nil, err
+		}
+		return ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance}, nil
+	})
+}
+
+type reversalRequest struct {
+	TransferID string `json:"transfer_id"`
+	Reason     string `json:"reason"`
+}
+
+func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
+	var req reversalRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if err := required("transfer_id", req.TransferID, "reason", req.Reason); err != nil {
+		return err
+	}
+	cid, actor := r.PathValue("community_id"), actorOf(r)
+	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
+		res, orig, err := ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
+		if err != nil {
+			return nil, err
+		}
+		if err := station.Return(r.Context(), tx, cid, orig, actor); err != nil {
+			return nil, err
+		}
+		return map[string]string{"transfer_id": res.TransferID}, nil
+	})
+}
+
+// idempotent runs a point-moving request once per Idempotency-Key and
+// answers replays with the first answer.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, shard string, req any, do func(tx *db.Tx, key string) (any, error)) error {
+	key := r.Header.Get("Idempotency-Key")
+	if err := ledger.CheckKey(key); err != nil {
+		return err
+	}
+	canonical, _ := json.Marshal(req)
+	hash := ledger.HashRequest([]byte(r.Method), []byte(r.URL.Path), canonical)
+	cid := r.PathValue("community_id")
+	st, replayed, err := ledger.Idempotent(r.Context(), s.Batch, s.DB, shard, cid, key, hash, func(tx *db.Tx) (ledger.Stored, error) {
+		out, err := do(tx, key)
+		if err != nil {
+			return ledger.Stored{}, err
+		}
+		body, err := json.Marshal(out)
+		return ledger.Stored{Status: http.StatusCreated, Body: body}, err
+	})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeRaw(w, st.Status, st.Body)
+	return nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	a, err := ledger.GetAccount(r.Context(), s.DB, r.PathValue("community_id"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	cp := a.CreditPoints()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"balance": a.Balance, "earned_total": a.Earned, "credit_points": cp, "level": credit.DefaultLevels.For(cp).Code,
+	})
+	return nil
+}
+
+func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.Check(r.Context(), r.PathValue("community_id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// required checks name/value pairs and names the first missing field.
+func required(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v := strings.TrimSpace(pairs[i+1])
+		if v == "" {
+			return civic.Errorf(civic.Invalid, "api.required", "%s is required", pairs[i])
+		}
+		if utf8.RuneCountInString(v) > 500 {
+			return civic.Errorf(civic.Invalid, "api.too_long", "%s is longer than %d characters", pairs[i], 500)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/station"
+
+	"pgregory.net/rapid"
+)
+
+// model is what the ledger should hold, kept by the test from the answers it
+// gets.
+type model struct {
+	balance, earned map[string]int64
+	stock           map[string]int64
+	price           map[string]int64
+}
+
+type op struct {
+	key, hash string
+	run       func(tx *db.Tx) (ledger.Stored, error)
+	apply     func()            // the model's change when the op succeeds
+	expect    func() civic.Code // the error the model predicts ("" for success)
+	answer    ledger.Stored     // first answer, once it succeeded
+	transfer  string            // its transfer id
+	reverse   *reversible       // what reversing it would do
+}
+
+type reversible struct {
+	kind      ledger.Kind
+	resident  string
+	points    int64
+	good      string
+	qty       int64
+	reversed  bool
+	isReverse bool
+}
+
+// Random sequences of awards, redemptions, reversals, replays and
+// conflicting replays: after every step each transfer sums to zero, cached
+// equals recomputed, nothing is negative, and replays change nothing.
+func TestLedgerProperties(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		b := db.NewBatcher(d, 4, 64)
+		defer b.Close()
+		n := 0
+		rapid.Check(t, func(rt *rapid.T) {
+			n++
+			runScenario(rt, d, b, fmt.Sprintf("p%d", n))
+		})
+	})
+}
+
+func runScenario(rt *rapid.T, d *db.DB, b *db.Batcher, slug string) {
+	ctx := context.Background()
+	c := dbtest.Community(rt, d, slug)
+	rs := residents(rt, d, c, 3)
+	m := model{balance: map[string]int64{}, earned: map[string]int64{}, stock: map[string]int64{}, price: map[string]int64{}}
+	var goods []string
+	err := d.WithTx(ctx, func(tx *db.Tx) error {
+		goods = goods[:0]
+		for i, p := range []int64{10, 25} {
+			g, err := station.CreateGood(ctx, tx, c, station.Good{Name: fmt.Sprintf("good %d", i), Points: p, Stock: 4}, worker)
+			if err != nil {
+				return err
+			}
+			goods = append(goods, g.ID)
+			m.stock[g.ID], m.price[g.ID] = 4, p
+		}
+		return nil
+	})
+	if err != nil {
+		rt.Fatal(err)
+	}
+	var done []*op
+	steps := rapid.IntRange(1, 25).Draw(rt, "steps")
+	for i := range steps {
+		key := fmt.Sprintf("k%d", i)
+		var o *op
+		switch action := rapid.IntRange(0, 4).Draw(rt, "action"); {
+		case action == 0 || len(done) == 0:
+			o = awardOp(m, c, rapid.SampledFrom(rs).Draw(rt, "r"), rapid.Int64Range(1, 60).Draw(rt, "pts"), key)
+		case action == 1:
+			o = redeemOp(m, c, rapid.SampledFrom(rs).Draw(rt, "r"), rapid.SampledFrom(goods).Draw(rt, "g"), rapid.Int64Range(1, 3).Draw(rt, "q"), key)
+		case action == 2:
+			o = reverseOp(m, c, rapid.SampledFrom(done).Draw(rt, "of"), key)
+		case action == 3: // replay: the first answer again, nothing changes
+			prev := rapid.SampledFrom(done).Draw(rt, "replay")
+			st, replayed, err := ledger.Idempotent(ctx, b, d, "r", c, prev.key, prev.hash, prev.run)
+			if err != nil || !replayed || string(st.Body) != string(prev.answer.Body) {
+				rt.Fatalf("replay of %s: %v %v %s, want %s", prev.key, err, replayed, st.Body, prev.answer.Body)
+			}
+		case action == 4: // same key, different request
+			prev := rapid.SampledFrom(done).Draw(rt, "conflict")
+			_, _, err := ledger.Idempotent(ctx, b, d, "r", c, prev.key, prev.hash+"x", prev.run)
+			if civic.ErrorCode(err) != civic.IdempotencyConflict {
+				rt.Fatalf("conflicting replay of %s: %v", prev.key, err)
+			}
+		}
+		if o != nil {
+			want := o.expect()
+			st, _, err := ledger.Idempotent(ctx, b, d, "r", c, o.key, o.hash, o.run)
+			if got := civic.ErrorCode(err); got != want {
+				rt.Fatalf("step %d (%s): error %v, model expects %q", i, o.hash, err, want)
+			}
+			if err == nil {
+				o.apply()
+				o.answer = st
+				var res ledger.Result
+				_ = json.Unmarshal(st.Body, &res)
+				o.transfer = res.TransferID
+				done = append(done, o)
+			}
+		}
+		compare(rt, d, c, m, rs, goods)
+	}
+}
+
+func compare(rt *rapid.T, d *db.DB, c string, m model, rs, goods []string) {
+	ctx := context.Background()
+	rep, err := ledger.Check(ctx, d, c)
+	if err != nil || !rep.OK {
+		rt.Fatalf("ledger check: %v %v", err, rep.Problems)
+	}
+	srep, err := station.Check(ctx, d, c)
+	if err != nil || !srep.OK {
+		rt.Fatalf("station check: %v %v", err, srep.Problems)
+	}
+	for _, r := range rs {
+		a, err := ledger.GetAccount(ctx, d, c, r)
+		if err != nil || a.Balance != m.balance[r] || a.Earned != m.earned[r] || a.Balance < 0 {
+			rt.Fatalf("resident %s: %+v (%v), model balance %d earned %d", r, a, err, m.balance[r], m.earned[r])
+		}
+	}
+	for _, g := range goods {
+		got, _ := station.GetGood(ctx, d, c, g)
+		if got.Stock != m.stock[g] || got.Stock < 0 {
+			rt.Fatalf("good %s: stock %d, model %d", g, got.Stock, m.stock[g])
+		}
+	}
+}
+
+func stored(v any, err error) (ledger.Stored, error) {
+	if err != nil {
+		return ledger.Stored{}, err
+	}
+	body, _ := json.Marshal(v)
+	return ledger.Stored{Status: 201, Body: body}, nil
+}
+
+func awardOp(m model, c, r string, pts int64, key string) *op {
+	o := &op{key: key, hash: fmt.Sprintf("award %s %d", r, pts)}
+	o.run = func(tx *db.Tx) (ledger.Stored, error) {
+		return stored(ledger.AwardPoints(context.Background(), tx, ledger.Award{CommunityID: c, ResidentID: r, Points: pts, Reason: "help", Actor: worker, IdemKey: key}))
+	}
+	o.expect = func() civic.Code { return "" }
+	o.apply = func() { m.balance[r] += pts; m.earned[r] += pts }
+	o.reverse = &reversible{kind: ledger.KindAward, resident: r, points: pts}
+	return o
+}
+
+func redeemOp(m model, c, r, g string, q int64, key string) *op {
+	o := &op{key: key, hash: fmt.Sprintf("redeem %s %s %d", r, g, q)}
+	o.run = func(tx *db.Tx) (ledger.Stored, error) {
+		rc, err := station.Redeem(context.Background(), tx, station.Redemption{CommunityID: c, ResidentID: r, Items: []station.Item{{GoodID: g, Quantity: q}}, Actor: worker, IdemKey: key})
+		return stored(ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance}, err)
+	}
+	cost := m.price[g] * q
+	o.expect = func() civic.Code {
+		switch {
+		case m.stock[g] < q:
+			return civic.OutOfStock
+		case m.balance[r] < cost:
+			return civic.InsufficientPoints
+		}
+		return ""
+	}
+	o.apply = func() { m.balance[r] -= cost; m.stock[g] -= q }
+	o.reverse = &reversible{kind: ledger.KindRedemption, resident: r, points: cost, good: g, qty: q}
+	return o
+}
+
+func reverseOp(m model, c string, of *op, key string) *op {
+	rv := of.reverse
+	o := &op{key: key, hash: "reverse " + of.transfer}
+	o.run = func(tx *db.Tx) (ledger.Stored, error) {
+		res, orig, err := ledger.Reverse(context.Background(), tx, c, of.transfer, "undo", worker, key)
+		if err == nil {
+			err = station.Return(context.Background(), tx, c, orig, worker)
+		}
+		return stored(res, err)
+	}
+	o.expect = func() civic.Code {
+		switch {
+		case rv.isReverse:
+			return civic.Invalid
+		case rv.reversed:
+			return civic.Conflict
+		case rv.kind == ledger.KindAward && m.balance[rv.resident] < rv.points:
+			return civic.InsufficientPoints
+		}
+		return ""
+	}
+	o.apply = func() {
+		rv.reversed = true
+		if rv.kind == ledger.KindAward {
+			m.balance[rv.resident] -= rv.points
+			m.earned[rv.resident] -= rv.points
+		} else {
+			m.balance[rv.resident] += rv.points
+			m.stock[rv.good] += rv.qty
+		}
+	}
+	o.reverse = &reversible{isReverse: true}
+	return o
+}
