@@ -233,3 +233,13 @@ func (s *Service) Members(ctx context.Context, viewer civic.Actor, communityID, 
 	}
 	return out, rows.Err()
 }
+
+// ResidentByRef finds the resident behind a code's pseudonymous reference.
+func (s *Service) ResidentByRef(ctx context.Context, communityID, ref string) (id string, err error) {
+	defer civic.Wrap(&err, "registry.ResidentByRef")
+	err = s.DB.QueryRow(ctx, "SELECT id FROM residents WHERE community_id = $1 AND code_ref = $2", communityID, ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("resident", "(code)")
+	}
+	return id, err
+}
