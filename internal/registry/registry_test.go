@@ -146,3 +146,36 @@ func TestListResidentsPages(t *testing.T) {
 		}
 	})
 }
+
+func TestSeedDemo(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		f := setup(t, d)
+		first, err := SeedDemo(ctx, f.s, f.c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := SeedDemo(ctx, f.s, f.c)
+		if err != nil || again != first {
+			t.Fatalf("second seed: %s %v", again, err)
+		}
+		var n int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM residents WHERE community_id = $1", f.c).Scan(&n)
+		if n != DemoResidents {
+			t.Errorf("residents = %d, want %d", n, DemoResidents)
+		}
+		due, _, err := f.s.DueVisits(ctx, f.red, f.c, []string{}, "", 20)
+		if err != nil || len(due) == 0 {
+			t.Fatalf("due visits: %d %v", len(due), err)
+		}
+		counts, err := f.s.ColourCounts(ctx, f.worker, f.c)
+		if err != nil || len(counts) < 6 {
+			t.Fatalf("counts: %v %v", counts, err)
+		}
+		got, _, err := f.s.Search(ctx, f.worker, f.c, Filter{Colour: Blue}, "", 5)
+		if err != nil || len(got) != 5 || !got[0].Colours.Has(Blue) {
+			t.Fatalf("search blue: %d %v", len(got), err)
+		}
+	})
+}
