@@ -1,0 +1,219 @@
+// Package browsertest drives Debian's headless chromium against a real
+// civicpoints server, for tests of the pages a person uses.
+//
+// One browser runs per test package, started by TestMain; each test gets a
+// fresh tab in its own browser context (own cookies) and, usually, its own
+// server over a fresh migrated SQLite database with the community
+// "chunjiang" and one demo user per role (see auth.SeedDemoUsers):
+//
+//	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
+//
+//	func TestWorkerSeesResidents(t *testing.T) {
+//		t.Parallel()
+//		srv := browsertest.NewServer(t) // seed more through srv.App if needed
+//		tab := browsertest.NewTab(t)    // skips (or fails when CI=true) without chromium
+//		srv.Login(t, tab, "worker")     // demo username; lands on the role's home page
+//		browsertest.Do(t, tab, chromedp.Navigate(srv.URL+"/worker/residents"))
+//		if got := browsertest.Text(t, tab, "h1"); got != "居民名册" { … }
+//	}
+//
+// Do, Get and Text fail the test on error and time out after ActionTimeout.
+// Without /usr/bin/chromium (or CIVICPOINTS_CHROMIUM) the tests skip, except
+// with CI=true, where they fail.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"civicpoints/internal/app"
+	"civicpoints/internal/auth"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
+	"civicpoints/internal/db"
+	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/registry"
+)
+
+// ActionTimeout bounds each Do call.
+var ActionTimeout = 20 * time.Second
+
+var (
+	browser    context.Context // the browser's root context; nil when absent
+	browserErr error
+)
+
+// chromiumPath is Debian's chromium unless CIVICPOINTS_CHROMIUM names another.
+func chromiumPath() string {
+	if p := os.Getenv("CIVICPOINTS_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// Main starts one headless chromium, runs the package's tests and stops it.
+// Call it from TestMain: os.Exit(browsertest.Main(m)).
+func Main(m *testing.M) int {
+	path := chromiumPath()
+	if _, err := os.Stat(path); err != nil {
+		browserErr = fmt.Errorf("no chromium at %s (apt-get install chromium)", path)
+		return m.Run()
+	}
+	userData, err := os.MkdirTemp("", "civicpoints-chromium-")
+	if err != nil {
+		browserErr = err
+		return m.Run()
+	}
+	defer os.RemoveAll(userData)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(userData),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.WindowSize(390, 844), // a phone: pages are mobile first
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		browserErr = fmt.Errorf("start chromium: %w", err)
+		return m.Run()
+	}
+	browser = ctx
+	return m.Run()
+}
+
+// NewTab opens a fresh tab in its own browser context, closed when the test
+// ends. It skips the test when there is no browser (fails with CI=true).
+func NewTab(t testing.TB) context.Context {
+	t.Helper()
+	if browser == nil {
+		err := browserErr
+		if err == nil {
+			err = fmt.Errorf("browsertest.Main was not called from TestMain")
+		}
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("browser tests must run in CI: %v", err)
+		}
+		t.Skipf("browser tests skipped: %v", err)
+	}
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil { // creates the tab
+		t.Fatalf("open a tab: %v", err)
+	}
+	return tab
+}
+
+// Do runs actions in the tab and fails the test on error.
+func Do(t testing.TB, tab context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, ActionTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// Get runs one action that returns a value (chromedp.Location(),
+// chromedp.Value(…), chromedp.Poll[bool](…)) and fails the test on error.
+func Get[T any](t testing.TB, tab context.Context, action chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, ActionTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+// Text waits for the first element matching the CSS selector and returns its
+// visible text, trimmed.
+func Text(t testing.TB, tab context.Context, css string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, ActionTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("browser: text of %s: %v", css, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// Server is a civicpoints server over its own fresh SQLite database.
+type Server struct {
+	URL         string
+	App         *app.App
+	CommunityID string
+	Logins      []auth.DemoLogin
+}
+
+// NewServer starts a server for one test: a fresh migrated SQLite database,
+// the community "chunjiang" and the demo users. Passwords use a cheap
+// argon2id cost so logging in is fast.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.SQLite(t)
+	cfg := &config.Config{Lang: "zh-CN", SessionTTL: time.Hour, SecretKey: "browsertest-secret-key-0123456789abcdef"}
+	a := app.New(cfg, d, civic.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a.Auth.Params = auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+	s := &Server{App: a}
+	err := d.WithTx(ctx, func(tx *db.Tx) error {
+		c, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "chunjiang", Name: "春江社区",
+			District: "衢江区", PointsName: "春江分", CreatedAt: time.Now()})
+		if err != nil {
+			return err
+		}
+		s.CommunityID = c.ID
+		s.Logins, err = a.Auth.SeedDemoUsers(ctx, tx, c.ID, civic.NewID())
+		return err
+	})
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	hs := httptest.NewServer(a.Handler())
+	t.Cleanup(hs.Close)
+	s.URL = hs.URL
+	return s
+}
+
+// Password returns the demo password of a demo username.
+func (s *Server) Password(username string) string { return auth.DemoPassword(username) }
+
+// Login logs the tab in as a demo user and waits for their home page.
+func (s *Server) Login(t testing.TB, tab context.Context, username string) {
+	t.Helper()
+	s.SubmitLogin(t, tab, username, s.Password(username))
+	Do(t, tab, chromedp.WaitVisible(chromedp.CSS("#whoami")))
+}
+
+// SubmitLogin fills in and sends the login form, without waiting for a
+// particular page.
+func (s *Server) SubmitLogin(t testing.TB, tab context.Context, username, password string) {
+	t.Helper()
+	Do(t, tab,
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		chromedp.SetValue(chromedp.CSS("#username"), username),
+		chromedp.SetValue(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+	)
+}
