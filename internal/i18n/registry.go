@@ -13,7 +13,7 @@ func init() {
 		"registry.reason_required":     {"请填写原因（最多 500 字）", "Give a reason (up to 500 characters)"},
 		"registry.why_required":        {"请说明查看此档案的原因（最多 500 字）", "Say why you open this record (up to 500 characters)"},
 		"registry.cursor":              {"分页参数无效，请从第一页重新开始", "The page cursor is not valid; start again from the first page"},
-		"registry.key_mismatch":        {"有字段由另一个密钥加密（密钥 %s，当前 %s）：请运行 civicpoints registry rekey", "A field was sealed with another secret (key %s, current %s): run civicpoints registry rekey"},
+		"registry.key_mismatch":        {"有字段由另一个密钥加密（密钥 %s，当前 %s）：CIVICPOINTS_SECRET_KEY 是否被更改？见 docs/registry.md", "A field was sealed with another secret (key %s, current %s): was CIVICPOINTS_SECRET_KEY changed? see docs/registry.md"},
 
 		"registry.id_length":       {"身份证号应为 18 位，而不是 %d 位", "The ID number must have 18 characters, not %d"},
 		"registry.id_chars":        {"身份证号只能包含数字和末位的 X", "The ID number may hold only digits and a final X"},

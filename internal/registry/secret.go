@@ -24,11 +24,10 @@ import (
 // with HKDF, so the installation keeps a single value safe.
 //
 // Ciphertexts read "KID:base64(nonce|sealed)"; KID names the secret that
-// sealed them, so a rotation can tell old rows from new. Rotation: stop the
-// server, back up, run `civicpoints registry rekey --old-secret-key OLD`
-// with the new CIVICPOINTS_SECRET_KEY set; it decrypts every field with the
-// old secret, seals it and recomputes every keyed hash with the new one in one
-// transaction (see docs/registry.md).
+// sealed them, so a rotation can tell old rows from new. Rotation is
+// documented in docs/registry.md: every sealed field is opened with the old
+// secret and sealed again, and every keyed hash recomputed, in one
+// transaction; no command does it yet.
 type Keys struct {
 	kid  string
 	aead cipher.AEAD
@@ -79,7 +78,7 @@ func (k *Keys) Open(sealed string) (string, error) {
 	}
 	kid, body, ok := strings.Cut(sealed, ":")
 	if !ok || kid != k.kid {
-		return "", civic.Errorf(civic.Internal, "registry.key_mismatch", "a field was sealed with another secret (key %s, current %s): run civicpoints registry rekey", kid, k.kid)
+		return "", civic.Errorf(civic.Internal, "registry.key_mismatch", "a field was sealed with another secret (key %s, current %s): was CIVICPOINTS_SECRET_KEY changed? see docs/registry.md", kid, k.kid)
 	}
 	raw, err := base64.RawStdEncoding.DecodeString(body)
 	if err != nil || len(raw) < k.aead.NonceSize() {
