@@ -1,0 +1,298 @@
+package earning
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
+)
+
+// Claim waits in the approval queue: self-reported hours (kind "hours") or a
+// forgotten check-out closed at the activity's end (kind "checkout").
+type Claim struct {
+	ID         string
+	Kind       string
+	ResidentID string
+	Indicator  string
+	ActivityID string
+	Minutes    int64
+	ServiceDay string
+	Evidence   string
+	Status     string // pending, approved, rejected
+	Reason     string
+	Points     int64
+	TransferID string
+	CreatedAt  time.Time
+}
+
+const claimCols = `id, kind, resident_id, indicator, activity_id, minutes, service_day, evidence, status, reason, points, transfer_id, created_at`
+
+func scanClaim(row interface{ Scan(...any) error }) (c Claim, err error) {
+	var created int64
+	err = row.Scan(&c.ID, &c.Kind, &c.ResidentID, &c.Indicator, &c.ActivityID, &c.Minutes, &c.ServiceDay, &c.Evidence,
+		&c.Status, &c.Reason, &c.Points, &c.TransferID, &created)
+	c.CreatedAt = db.FromMillis(created)
+	return c, err
+}
+
+// ReportHours queues service done outside an activity for a worker to
+// approve: the indicator must count hours, the day be within the last 90
+// days, and evidence (who, where, what) given.
+func (s *Service) ReportHours(ctx context.Context, actor civic.Actor, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
+	defer civic.Wrap(&err, "earning.ReportHours(%s)", residentID)
+	if err := requireSelf(actor, communityID, residentID); err != nil {
+		return c, err
+	}
+	if minutes < 1 || minutes > 12*60 {
+		return c, civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", minutes)
+	}
+	if evidence, err = text(evidence, 1000, "earning.evidence_required", "describe the service so a worker can check it"); err != nil {
+		return c, err
+	}
+	d, perr := time.ParseInLocation("2006-01-02", day, civic.Shanghai)
+	today := Day(s.now())
+	if perr != nil || day > today || d.Before(s.now().AddDate(0, 0, -91)) {
+		return c, civic.Errorf(civic.Invalid, "earning.bad_service_day", "the day of service must be within the last 90 days, not %q", day)
+	}
+	in, err := getIndicator(ctx, s.DB, communityID, indicator)
+	if err != nil {
+		return c, err
+	}
+	if in.Kind != Hourly {
+		return c, civic.Errorf(civic.Invalid, "earning.not_hourly", "indicator %q does not count hours", indicator)
+	}
+	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
+		return c, err
+	}
+	c = Claim{ID: civic.NewID(), Kind: "hours", ResidentID: residentID, Indicator: indicator, Minutes: minutes, ServiceDay: day,
+		Evidence: evidence, Status: "pending", CreatedAt: s.now()}
+	return c, s.DB.WithTx(ctx, func(tx *db.Tx) error { return insertClaim(ctx, tx, communityID, c) })
+}
+
+func insertClaim(ctx context.Context, tx *db.Tx, communityID string, c Claim) error {
+	_, err := tx.Exec(ctx, `INSERT INTO earning_claims (community_id, id, kind, resident_id, indicator, activity_id, minutes,
+		service_day, evidence, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10)`,
+		communityID, c.ID, c.Kind, c.ResidentID, c.Indicator, c.ActivityID, c.Minutes, c.ServiceDay, c.Evidence, db.Millis(c.CreatedAt))
+	return err
+}
+
+// queueCheckout asks a worker to confirm an attendee's minutes.
+func queueCheckout(ctx context.Context, tx *db.Tx, communityID string, a Activity, rid string, minutes int64, at time.Time) error {
+	if minutes <= 0 {
+		minutes = 1
+	}
+	if _, err := tx.Exec(ctx, "UPDATE earning_signups SET award = 'pending' WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3",
+		communityID, a.ID, rid); err != nil {
+		return err
+	}
+	return insertClaim(ctx, tx, communityID, Claim{ID: civic.NewID(), Kind: "checkout", ResidentID: rid, Indicator: a.Indicator,
+		ActivityID: a.ID, Minutes: minutes, ServiceDay: Day(a.Start), Evidence: a.Title, CreatedAt: at})
+}
+
+// CloseActivity ends an activity: attendees still checked in are checked out
+// at its end and queued for a worker to confirm; registered residents who
+// never came are marked no-shows. Closing twice changes nothing.
+func (s *Service) CloseActivity(ctx context.Context, actor civic.Actor, communityID, activityID string) (err error) {
+	defer civic.Wrap(&err, "earning.CloseActivity(%s)", activityID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.close(ctx, tx, communityID, activityID) })
+}
+
+func (s *Service) close(ctx context.Context, tx *db.Tx, communityID, activityID string) error {
+	a, err := getActivity(ctx, tx, communityID, activityID)
+	if err != nil || a.Status == "closed" {
+		return err
+	}
+	now := s.now()
+	if now.Before(a.End) {
+		return civic.Errorf(civic.Invalid, "earning.not_over", "the activity has not ended yet")
+	}
+	rows, err := tx.Query(ctx, "SELECT resident_id, checked_in_at FROM earning_signups WHERE community_id = $1 AND activity_id = $2 AND attendance = 'in'",
+		communityID, activityID)
+	if err != nil {
+		return err
+	}
+	type open struct {
+		rid string
+		in  int64
+	}
+	var still []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.rid, &o.in); err != nil {
+			rows.Close()
+			return err
+		}
+		still = append(still, o)
+	}
+	rows.Close()
+	for _, o := range still {
+		minutes := min(int64(a.End.Sub(db.FromMillis(o.in))/time.Minute), a.Minutes())
+		if _, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'out', checked_out_at = $4, minutes = $5, auto_closed = 1,
+			updated_at = $6 WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3`,
+			communityID, activityID, o.rid, db.Millis(a.End), minutes, db.Millis(now)); err != nil {
+			return err
+		}
+		if err := queueCheckout(ctx, tx, communityID, a, o.rid, minutes, now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'no_show', updated_at = $3
+		WHERE community_id = $1 AND activity_id = $2 AND status = 'registered' AND attendance = ''`, communityID, activityID, db.Millis(now)); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "UPDATE earning_activities SET status = 'closed' WHERE community_id = $1 AND id = $2", communityID, activityID)
+	return err
+}
+
+// CloseDue closes every activity of the community that has ended. The
+// activities and approval pages call it, so forgotten check-outs reach the
+// queue without a scheduler.
+func (s *Service) CloseDue(ctx context.Context, communityID string) (n int, err error) {
+	defer civic.Wrap(&err, "earning.CloseDue(%s)", communityID)
+	rows, err := s.DB.Query(ctx, "SELECT id FROM earning_activities WHERE community_id = $1 AND status = 'published' AND ends_at <= $2",
+		communityID, db.Millis(s.now()))
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.close(ctx, tx, communityID, id) }); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// Queue lists pending claims, oldest first.
+func (s *Service) Queue(ctx context.Context, communityID string, limit int) (out []Claim, err error) {
+	return s.claims(ctx, "WHERE community_id = $1 AND status = 'pending' ORDER BY created_at, id LIMIT $2", communityID, clampLimit(limit))
+}
+
+// ClaimsOf lists a resident's claims, newest first.
+func (s *Service) ClaimsOf(ctx context.Context, communityID, residentID string) ([]Claim, error) {
+	return s.claims(ctx, "WHERE community_id = $1 AND resident_id = $2 ORDER BY created_at DESC LIMIT 50", communityID, residentID)
+}
+
+func (s *Service) claims(ctx context.Context, where string, args ...any) (out []Claim, err error) {
+	defer civic.Wrap(&err, "earning.claims")
+	rows, err := s.DB.Query(ctx, "SELECT "+claimCols+" FROM earning_claims "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Decide approves a pending claim (minutes may be corrected; 0 keeps the
+// claimed minutes) and awards it, or rejects it with a reason the resident sees.
+func (s *Service) Decide(ctx context.Context, actor civic.Actor, communityID, claimID string, approve bool, minutes int64, reason string) (c Claim, err error) {
+	defer civic.Wrap(&err, "earning.Decide(%s)", claimID)
+	if err := requireWorker(actor, communityID); err != nil {
+		return c, err
+	}
+	if !approve {
+		if reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
+			return c, err
+		}
+	}
+	now := s.now()
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		c, err = scanClaim(tx.QueryRow(ctx, "SELECT "+claimCols+" FROM earning_claims WHERE community_id = $1 AND id = $2", communityID, claimID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return civic.Errorf(civic.NotFound, "earning.no_claim", "no claim %s in this community", claimID)
+		}
+		if err != nil {
+			return err
+		}
+		if c.Status != "pending" {
+			return civic.Errorf(civic.Conflict, "earning.claim_decided", "this claim has already been decided")
+		}
+		if minutes < 0 || minutes > 12*60 {
+			return civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", minutes)
+		}
+		if minutes > 0 {
+			c.Minutes = minutes
+		}
+		c.Status, c.Reason = "rejected", reason
+		if approve {
+			c.Status = "approved"
+			src := ledger.Source{Kind: "claim", ID: c.ID}
+			why := c.Evidence
+			if c.Kind == "checkout" {
+				src = ledger.Source{Kind: "activity", ID: c.ActivityID}
+			}
+			if c.Reason == "" {
+				c.Reason = why
+			}
+			if c.Points, c.TransferID, err = s.awardClaim(ctx, tx, actor, communityID, c, src, now); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE earning_claims SET status = $3, reason = $4, points = $5, transfer_id = $6, minutes = $7,
+			decided_by = $8, decided_at = $9 WHERE community_id = $1 AND id = $2`,
+			communityID, c.ID, c.Status, c.Reason, c.Points, c.TransferID, c.Minutes, actor.Name, db.Millis(now)); err != nil {
+			return err
+		}
+		if c.Kind != "checkout" {
+			return nil
+		}
+		state := "none"
+		if c.TransferID != "" {
+			state = "awarded"
+		}
+		_, err = tx.Exec(ctx, `UPDATE earning_signups SET award = $4, points = $5, transfer_id = $6, minutes = $7
+			WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3`,
+			communityID, c.ActivityID, c.ResidentID, state, c.Points, c.TransferID, c.Minutes)
+		return err
+	})
+	return c, err
+}
+
+// awardClaim awards an approved claim: minutes under an hourly indicator,
+// or the activity's fixed points for a confirmed attendance.
+func (s *Service) awardClaim(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, c Claim, src ledger.Source, at time.Time) (int64, string, error) {
+	if c.Kind == "checkout" {
+		a, err := getActivity(ctx, tx, communityID, c.ActivityID)
+		if err != nil {
+			return 0, "", err
+		}
+		if a.Points > 0 {
+			r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: c.ResidentID, Indicator: a.Indicator,
+				Points: a.Points, Reason: a.Title, Source: src, At: at})
+			return a.Points, r.TransferID, err
+		}
+	}
+	return s.awardMinutes(ctx, tx, actor, communityID, c.ResidentID, c.Indicator, c.Minutes, truncate(c.Reason, 200), src, at)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
