@@ -114,6 +114,18 @@ func TestLoginAndSessions(t *testing.T) {
 		if _, err := s.SessionUser(ctx, sess.Token); civic.ErrorCode(err) != civic.Unauthenticated {
 			t.Fatalf("expired session still found: %v", err)
 		}
+		// Sessions nobody comes back to are swept at the next login.
+		if _, err := s.CreateSession(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(2 * time.Hour)
+		if _, err := s.CreateSession(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM sessions").Scan(&left); err != nil || left != 1 {
+			t.Errorf("%d sessions after the sweep, want only the new one (%v)", left, err)
+		}
 
 		sess, _ = s.CreateSession(ctx, u)
 		if err := s.Logout(ctx, sess.Token); err != nil {

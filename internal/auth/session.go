@@ -21,6 +21,11 @@ type Session struct {
 // CreateSession starts a session for the user and returns its token.
 func (s *Service) CreateSession(ctx context.Context, u User) (sess Session, err error) {
 	defer civic.Wrap(&err, "auth.CreateSession(%s)", u.ID)
+	// Each login sweeps away expired sessions and stale throttle records, so
+	// neither table grows without a scheduled job.
+	if _, err := s.PurgeExpired(ctx); err != nil {
+		return sess, err
+	}
 	now := s.now()
 	sess = Session{Token: newSecret("s_"), User: u, ExpiresAt: now.Add(s.SessionTTL)}
 	_, err = s.DB.Exec(ctx, "INSERT INTO sessions (community_id, token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",

@@ -157,6 +157,16 @@ func Text(t testing.TB, tab context.Context, css string) string {
 	return strings.TrimSpace(s)
 }
 
+// Screenshot saves the whole page as a PNG, for looking at a page while
+// writing its test (CJK text needs fonts-noto-cjk to show).
+func Screenshot(t testing.TB, tab context.Context, path string) {
+	t.Helper()
+	png := Get(t, tab, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Server is a civicpoints server over its own fresh SQLite database.
 type Server struct {
 	URL         string
