@@ -63,6 +63,13 @@ func init() {
 		"earning.start_past":         {"活动开始时间须在将来", "The activity must start in the future"},
 		"earning.title_required":     {"请填写标题", "A title is required"},
 		"earning.too_long_activity":  {"一次活动最长 24 小时", "An activity may last at most 24 hours"},
+		"earning.body_required":      {"请写下你的建议", "Say what you suggest"},
+		"earning.photo_large":        {"照片超过 %d MB", "The photo is larger than %d MB"},
+		"earning.photo_type":         {"照片须为 JPEG、PNG 或 WebP 图片", "The photo must be a JPEG, PNG or WebP image"},
+		"earning.no_photo":           {"没有这张照片", "No such photo"},
+		"earning.no_suggestion":      {"本社区没有建议 %s", "No suggestion %s in this community"},
+		"earning.bad_decision":       {"未知的处理结果 %q", "Unknown decision %q"},
+		"earning.bad_transition":     {"状态为 %s 的建议不能改为 %s", "A suggestion that is %s cannot become %s"},
 		"ledger.bad_cursor":          {"分页游标 %q 无效", "The page cursor %q is not valid"},
 	})
 }
