@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -30,6 +31,9 @@ type Service struct {
 	IPLimit      int
 	Window       time.Duration
 	Lockout      time.Duration
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // New builds the service with production defaults.
@@ -49,6 +53,20 @@ func New(d *db.DB, clock civic.Clock) *Service {
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
+
+// or returns v, or def when v is the zero value, so a Service built as a
+// literal (auth.Service{DB: d, Clock: c}) gets New's defaults.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func (s *Service) ttl() time.Duration     { return or(s.SessionTTL, 12*time.Hour) }
+func (s *Service) window() time.Duration  { return or(s.Window, 15*time.Minute) }
+func (s *Service) lockout() time.Duration { return or(s.Lockout, 15*time.Minute) }
 
 // newSecret returns a random URL-safe token with a readable prefix.
 func newSecret(prefix string) string {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -15,10 +14,10 @@ import (
 
 // dummyHash is checked when the username is unknown, so a wrong username
 // takes as long as a wrong password and names cannot be probed by timing.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword(DefaultParams, "not-a-real-password")
-	return h
-})
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = HashPassword(s.Params, "not-a-real-password") })
+	return s.dummy
+}
 
 // Login checks a username and password from address ip. Repeated failures
 // lock the account and the address for a while (auth.throttled,
@@ -44,7 +43,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (u U
 		}
 		ok = ok && !u.Disabled
 	case civic.ErrorCode(err) == civic.NotFound:
-		_, _ = CheckPassword(dummyHash(), password)
+		_, _ = CheckPassword(s.dummyHash(), password)
 	default:
 		return u, err
 	}
@@ -52,10 +51,10 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (u U
 		_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE key = $1", keys[0])
 		return u, err
 	}
-	if err := s.recordFailure(ctx, keys[0], s.AccountLimit); err != nil {
+	if err := s.recordFailure(ctx, keys[0], or(s.AccountLimit, 5)); err != nil {
 		return User{}, err
 	}
-	if err := s.recordFailure(ctx, keys[1], s.IPLimit); err != nil {
+	if err := s.recordFailure(ctx, keys[1], or(s.IPLimit, 20)); err != nil {
 		return User{}, err
 	}
 	return User{}, civic.Errorf(civic.Unauthenticated, "auth.bad_credentials", "wrong username or password")
@@ -85,7 +84,7 @@ func throttled(left time.Duration) error {
 }
 
 // recordFailure counts one failure for key in the current window; reaching
-// limit locks the key for s.Lockout and starts a new window.
+// limit locks the key for the lockout and starts a new window.
 func (s *Service) recordFailure(ctx context.Context, key string, limit int) error {
 	now := s.now()
 	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
@@ -101,12 +100,12 @@ func (s *Service) recordFailure(ctx context.Context, key string, limit int) erro
 		case err != nil:
 			return err
 		}
-		if now.Sub(db.FromMillis(start)) > s.Window {
+		if now.Sub(db.FromMillis(start)) > s.window() {
 			failures, start = 0, db.Millis(now)
 		}
 		failures++
 		if failures >= limit {
-			failures, start, until = 0, db.Millis(now), db.Millis(now.Add(s.Lockout))
+			failures, start, until = 0, db.Millis(now), db.Millis(now.Add(s.lockout()))
 		}
 		_, err = tx.Exec(ctx, "UPDATE login_throttle SET failures = $1, window_start = $2, locked_until = $3 WHERE key = $4", failures, start, until, key)
 		return err

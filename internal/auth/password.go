@@ -32,6 +32,9 @@ func HashPassword(p PasswordParams, password string) (string, error) {
 	if len(password) < MinPasswordLen {
 		return "", civic.Errorf(civic.Invalid, "auth.password_short", "the password is too short: use at least %d characters", MinPasswordLen)
 	}
+	if p.Memory == 0 || p.Time == 0 || p.Threads == 0 {
+		p = DefaultParams
+	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err

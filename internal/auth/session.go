@@ -27,7 +27,7 @@ func (s *Service) CreateSession(ctx context.Context, u User) (sess Session, err 
 		return sess, err
 	}
 	now := s.now()
-	sess = Session{Token: newSecret("s_"), User: u, ExpiresAt: now.Add(s.SessionTTL)}
+	sess = Session{Token: newSecret("s_"), User: u, ExpiresAt: now.Add(s.ttl())}
 	_, err = s.DB.Exec(ctx, "INSERT INTO sessions (community_id, token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
 		u.CommunityID, hashSecret(sess.Token), u.ID, db.Millis(now), db.Millis(sess.ExpiresAt))
 	return sess, err
@@ -61,7 +61,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (sess Session, 
 	sess = Session{User: u, ExpiresAt: db.FromMillis(expires)}
 	// Slide the expiry, but write at most once a minute per session so a busy
 	// page does not turn every read into a write.
-	if next := now.Add(s.SessionTTL); next.Sub(sess.ExpiresAt) >= time.Minute {
+	if next := now.Add(s.ttl()); next.Sub(sess.ExpiresAt) >= time.Minute {
 		if _, err := s.DB.Exec(ctx, "UPDATE sessions SET expires_at = $1 WHERE token_hash = $2", db.Millis(next), h); err != nil {
 			return sess, err
 		}
@@ -88,6 +88,6 @@ func (s *Service) PurgeExpired(ctx context.Context) (n int64, err error) {
 		return 0, err
 	}
 	n, _ = res.RowsAffected()
-	_, err = s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE locked_until <= $1 AND window_start <= $2", now, now-s.Window.Milliseconds())
+	_, err = s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE locked_until <= $1 AND window_start <= $2", now, now-s.window().Milliseconds())
 	return n, err
 }
