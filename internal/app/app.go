@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/registry"
 )
 
@@ -25,6 +26,8 @@ type App struct {
 	Registry *registry.Service
 	// Batch commits point-moving writes together (group commit).
 	Batch *db.Batcher
+	// Earning: the indicator catalogue, activities, suggestions and awards.
+	Earning *earning.Service
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -62,6 +65,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
+	a.Earning = earning.New(d, clock, a.Registry, nil, a.Batch)
 	return a
 }
 

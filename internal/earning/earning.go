@@ -105,3 +105,12 @@ func text(s string, max int, key, english string) (string, error) {
 	}
 	return s, nil
 }
+
+// CodeFunc adapts a function (such as the credit service's Verify, reduced to
+// the resident id) to CodeVerifier.
+type CodeFunc func(ctx context.Context, communityID, code string) (residentID string, err error)
+
+// ResidentFromCode calls f.
+func (f CodeFunc) ResidentFromCode(ctx context.Context, communityID, code string) (string, error) {
+	return f(ctx, communityID, code)
+}
