@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"civicpoints/internal/app"
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/registry"
@@ -54,6 +55,8 @@ type Step struct {
 // seeding function exists.
 var Steps = []Step{
 	{Name: "community", Run: seedCommunity},
+	{Name: "registry (6 estates, 2,481 households, 6,028 residents)", Run: seedRegistry},
+	{Name: "users (one per role)", Run: seedUsers},
 }
 
 func seedCommunity(ctx context.Context, a *app.App, s *State) error {
@@ -65,6 +68,27 @@ func seedCommunity(ctx context.Context, a *app.App, s *State) error {
 		s.CommunityID = c.ID
 		return nil
 	})
+}
+
+func seedRegistry(ctx context.Context, a *app.App, s *State) (err error) {
+	s.ResidentID, err = registry.SeedDemo(ctx, a.Registry, s.CommunityID)
+	return err
+}
+
+func seedUsers(ctx context.Context, a *app.App, s *State) error {
+	var logins []auth.DemoLogin
+	err := a.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
+		logins, err = a.Auth.SeedDemoUsers(ctx, tx, s.CommunityID, s.ResidentID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.Logins = s.Logins[:0]
+	for _, l := range logins {
+		s.Logins = append(s.Logins, Login{Role: string(l.Role), Username: l.Username, Password: l.Password})
+	}
+	return nil
 }
 
 // Run runs steps in order over a migrated database, reporting each to progress

@@ -38,8 +38,26 @@ func TestDemoIdempotent(t *testing.T) {
 		if !maps.Equal(before, after) {
 			t.Errorf("second run changed row counts:\nbefore %v\nafter  %v", before, after)
 		}
-		if before["communities"] != 1 {
-			t.Errorf("communities = %d, want 1", before["communities"])
+		for table, want := range map[string]int64{"communities": 1, "estates": 6, "households": 2481, "residents": 6028, "users": 7} {
+			if got := before[table]; got != want {
+				t.Errorf("%s = %d, want %d", table, got, want)
+			}
+		}
+		roles := map[string]bool{}
+		for _, l := range first.Logins {
+			roles[l.Role] = true
+			if l.Username == "" || l.Password == "" {
+				t.Errorf("incomplete login %+v", l)
+			}
+		}
+		for _, r := range civic.Roles {
+			if !roles[string(r)] {
+				t.Errorf("no demo login for role %s: %v", r, first.Logins)
+			}
+		}
+		var linked string
+		if err := d.QueryRow(ctx, "SELECT resident_id FROM users WHERE role = 'resident' AND community_id = $1", first.CommunityID).Scan(&linked); err != nil || linked != first.ResidentID || linked == "" {
+			t.Errorf("resident user linked to %q (%v), want first resident %q", linked, err, first.ResidentID)
 		}
 		if first.CommunityID == "" || first.CommunityID != second.CommunityID || first.ResidentID != second.ResidentID {
 			t.Errorf("state differs between runs: %+v vs %+v", first, second)
