@@ -36,6 +36,8 @@ type DB struct {
 	R       *sql.DB // reads that need no transaction
 	Source  string  // path or DSN with the password masked
 	rw      rewriter
+	wstmts  *stmtCache // SQLite only
+	rstmts  *stmtCache
 }
 
 // Target is a parsed --db value.
@@ -86,7 +88,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, civic.Errorf(civic.Invalid, "db.no_dir", "cannot create database %s: folder %s does not exist", path, dir)
 	}
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
@@ -107,7 +109,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, W: w, R: r, Source: path, rw: newRewriter(true)}, nil
+	return &DB{Dialect: SQLite, W: w, R: r, Source: path, rw: newRewriter(true),
+		wstmts: &stmtCache{pool: w}, rstmts: &stmtCache{pool: r}}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -145,6 +148,8 @@ func MaskDSN(dsn string) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.wstmts.close()
+	db.rstmts.close()
 	err := db.W.Close()
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
@@ -163,13 +168,35 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // Query reads from the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := db.R.QueryContext(ctx, db.Q(query), args...)
+	q := db.Q(query)
+	if st := db.readStmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapError(err)
+	}
+	rows, err := db.R.QueryContext(ctx, q, args...)
 	return rows, mapError(err)
 }
 
 // QueryRow reads one row from the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.R.QueryRowContext(ctx, db.Q(query), args...)
+	q := db.Q(query)
+	if st := db.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.R.QueryRowContext(ctx, q, args...)
+}
+
+// readStmt returns the prepared form of a read query on SQLite, preparing
+// it on first use (the reader pool has connections to spare).
+func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if db.rstmts == nil {
+		return nil
+	}
+	if st := db.rstmts.get(q); st != nil {
+		return st
+	}
+	db.rstmts.prepare(ctx, []string{q})
+	return db.rstmts.get(q)
 }
 
 // Ping checks the database answers.

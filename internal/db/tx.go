@@ -9,41 +9,69 @@ import (
 
 // Tx is a transaction that speaks $N queries on either engine.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx     *sql.Tx
+	db     *DB
+	unseen []string // queries to prepare once the transaction ends (SQLite)
 }
 
 // Dialect of the database the transaction belongs to.
 func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(ctx, t.db.Q(query), args...)
+	q := t.db.Q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, mapError(err)
+	}
+	res, err := t.tx.ExecContext(ctx, q, args...)
 	return res, mapError(err)
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(ctx, t.db.Q(query), args...)
+	q := t.db.Q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapError(err)
+	}
+	rows, err := t.tx.QueryContext(ctx, q, args...)
 	return rows, mapError(err)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.db.Q(query), args...)
+	q := t.db.Q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+// stmt returns the transaction's handle on a cached prepared statement, or
+// nil (and remembers the query) when it is not prepared yet.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.db.wstmts == nil {
+		return nil
+	}
+	if st := t.db.wstmts.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	t.unseen = append(t.unseen, q)
+	return nil
 }
 
 // Savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable.
 func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
-	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
+	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
-		if _, rerr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sp"); rerr != nil {
+		if _, rerr := t.Exec(ctx, "ROLLBACK TO SAVEPOINT sp"); rerr != nil {
 			return rerr
 		}
-		_, _ = t.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp")
+		_, _ = t.Exec(ctx, "RELEASE SAVEPOINT sp")
 		return err
 	}
-	_, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp")
+	_, err := t.Exec(ctx, "RELEASE SAVEPOINT sp")
 	return err
 }
 
@@ -57,8 +85,26 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 }
 
 // Commit and Rollback end a transaction started with Begin.
-func (t *Tx) Commit() error   { return t.tx.Commit() }
-func (t *Tx) Rollback() error { return t.tx.Rollback() }
+func (t *Tx) Commit() error {
+	err := t.tx.Commit()
+	t.prepareUnseen()
+	return err
+}
+
+func (t *Tx) Rollback() error {
+	err := t.tx.Rollback()
+	t.prepareUnseen()
+	return err
+}
+
+// prepareUnseen prepares, now that the writer connection is free again, the
+// queries this transaction ran unprepared.
+func (t *Tx) prepareUnseen() {
+	if len(t.unseen) > 0 {
+		t.db.wstmts.prepare(context.Background(), t.unseen)
+		t.unseen = nil
+	}
+}
 
 const maxAttempts = 8
 
