@@ -88,3 +88,23 @@ func TestWrongPasswordShowsError(t *testing.T) {
 		t.Errorf("username field keeps %q, want clerk", v)
 	}
 }
+
+// Pages are mobile first: at 360 px nothing scrolls sideways.
+func TestFitsA360PixelPhone(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t)
+	tab := NewTab(t)
+	Do(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	fits := `document.documentElement.scrollWidth <= window.innerWidth`
+	Do(t, tab, chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-form")))
+	if !Get(t, tab, chromedp.Evaluate[bool](fits)) {
+		t.Errorf("the login page is wider than 360 px")
+	}
+	for _, user := range []string{"resident", "worker"} {
+		srv.Login(t, tab, user)
+		if !Get(t, tab, chromedp.Evaluate[bool](fits)) {
+			t.Errorf("the %s home page is wider than 360 px", user)
+		}
+		Do(t, tab, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	}
+}
