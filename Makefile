@@ -9,7 +9,7 @@ GO       ?= go
 CIVICPOINTS_TEST_PG ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export CIVICPOINTS_TEST_PG
 
-.PHONY: all build demo test bench fmt
+.PHONY: all build demo test bench fmt crash
 
 all: build
 
@@ -41,3 +41,9 @@ fmt:
 	gofmt -l -w .
 
 # More targets go below (the ledger's `make crash` lands here).
+
+# Kill the real binary mid-load (SIGKILL), restart, replay every request with
+# its key; at least 5 cycles on each engine.
+CRASH_CYCLES ?= 5
+crash:
+	CIVICPOINTS_CRASH_CYCLES=$(CRASH_CYCLES) $(GO) test -count=1 -v -run 'TestCrash' ./internal/crashtest/
