@@ -15,6 +15,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	Auth  *auth.Service
 	Clock civic.Clock
 	Log   *slog.Logger
+
+	// Earning pages: points, activities, suggestions, catalogue, awards.
+	Earning *earning.Service
 }
 
 // Server renders the pages.
