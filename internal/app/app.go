@@ -28,6 +28,18 @@ type App struct {
 	Batch *db.Batcher
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
+	// VerifyCode resolves a scanned resident code to the resident (the
+	// credit service's Verify); the station counter calls it.
+	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
+}
+
+// verifyCode reads VerifyCode when called, so it can be wired after the
+// handler is built.
+func (a *App) verifyCode(ctx context.Context, communityID, payload string) (string, error) {
+	if a.VerifyCode == nil {
+		return "", civic.Errorf(civic.Unavailable, "station.no_code_service", "resident codes cannot be checked on this installation yet")
+	}
+	return a.VerifyCode(ctx, communityID, payload)
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else

@@ -44,7 +44,7 @@ func CreateDonor(ctx context.Context, tx *db.Tx, communityID string, dn Donor) (
 		ok = ok || k == dn.Kind
 	}
 	if !ok {
-		return dn, civic.Errorf(civic.Invalid, "station.donor_kind", "unknown donor kind %q: use association, bank, company or person", dn.Kind)
+		return dn, civic.Errorf(civic.Invalid, "station.bad_donor_kind", "unknown donor kind %q: use association, bank, company or person", dn.Kind)
 	}
 	var id string
 	err = tx.QueryRow(ctx, "SELECT id FROM station_donors WHERE community_id = $1 AND name = $2", communityID, dn.Name).Scan(&id)

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/registry"
 )
 
 //go:embed templates static
@@ -33,6 +35,13 @@ type Options struct {
 
 	// Earning pages: points, activities, suggestions, catalogue, awards.
 	Earning *earning.Service
+
+	// Station pages: masked names, group commit for point-moving forms, and
+	// the resident code check at the counter (nil until credit is wired:
+	// the counter then says scanning is unavailable).
+	Registry   *registry.Service
+	Batch      *db.Batcher
+	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
 }
 
 // Server renders the pages.

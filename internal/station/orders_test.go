@@ -1,0 +1,154 @@
+package station_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/station"
+)
+
+// Each bad basket fails with its own code and leaves points, stock and orders untouched.
+func TestRedeemBadInput(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 100)
+		redeem := func(items ...station.Item) func(*db.Tx) error {
+			return func(tx *db.Tx) error {
+				_, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Items: items, Channel: station.ChannelCounter, Actor: clerk})
+				return err
+			}
+		}
+		tests := []struct {
+			name string
+			fn   func(*db.Tx) error
+			want civic.Code
+		}{
+			{"over balance", redeem(station.Item{GoodID: f.oil.ID, Quantity: 4}), civic.InsufficientPoints},
+			{"out of stock", redeem(station.Item{GoodID: f.oil.ID, Quantity: 1}, station.Item{GoodID: f.rice.ID, Quantity: 1}), civic.OutOfStock},
+			{"zero quantity", redeem(station.Item{GoodID: f.oil.ID, Quantity: 0}), civic.Invalid},
+			{"negative quantity", redeem(station.Item{GoodID: f.oil.ID, Quantity: -2}), civic.Invalid},
+			{"empty basket", redeem(), civic.Invalid},
+			{"unknown good", redeem(station.Item{GoodID: "nope", Quantity: 1}), civic.NotFound},
+		}
+		for _, tt := range tests {
+			if got := errCode(d, tt.fn); got != tt.want {
+				t.Errorf("%s: code %q, want %q", tt.name, got, tt.want)
+			}
+		}
+		if got := balance(t, d, f.c, f.resident); got != 100 {
+			t.Errorf("balance = %d, want 100", got)
+		}
+		if got := stock(t, d, f.c, f.oil.ID); got != 5 {
+			t.Errorf("oil stock = %d, want 5", got)
+		}
+		if orders, _ := station.ResidentOrders(ctx, d, f.c, f.resident, 0, 10); len(orders) != 0 {
+			t.Errorf("%d orders left behind", len(orders))
+		}
+		var rc station.Receipt
+		tx(t, d, func(tx *db.Tx) (err error) {
+			rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Channel: station.ChannelCounter, Actor: clerk,
+				Items: []station.Item{{GoodID: f.oil.ID, Quantity: 1}, {GoodID: f.oil.ID, Quantity: 2}}, At: time.Date(2025, 4, 1, 23, 30, 0, 0, civic.Shanghai)})
+			return err
+		})
+		if rc.Points != 90 || rc.Balance != 10 || len(rc.Lines) != 1 || rc.Lines[0].Quantity != 3 || rc.PickupCode != "" {
+			t.Errorf("receipt = %+v", rc)
+		}
+		if !regexp.MustCompile(`^20250401-[0-9A-F]{8}$`).MatchString(rc.Number) {
+			t.Errorf("number %q, want 20250401-XXXXXXXX", rc.Number)
+		}
+		o, err := station.GetOrder(ctx, d, f.c, rc.OrderID)
+		if err != nil || o.Status != station.StatusCompleted || o.Channel != station.ChannelCounter {
+			t.Errorf("order = %+v, %v", o, err)
+		}
+		// A worker reverses it: points and stock come back, the order shows returned.
+		tx(t, d, func(tx *db.Tx) error {
+			_, orig, err := ledger.Reverse(ctx, tx, f.c, rc.TransferID, "wrong goods", clerk, "")
+			if err != nil {
+				return err
+			}
+			return station.Return(ctx, tx, f.c, orig, clerk)
+		})
+		if o, _ = station.GetOrder(ctx, d, f.c, rc.OrderID); o.Status != station.StatusReturned {
+			t.Errorf("status after return = %s", o.Status)
+		}
+		if balance(t, d, f.c, f.resident) != 100 || stock(t, d, f.c, f.oil.ID) != 5 {
+			t.Errorf("return did not restore points and stock")
+		}
+		mustCheck(t, d, f.c)
+	})
+}
+
+func TestOnlineOrder(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 200)
+		start := time.Date(2025, 5, 6, 10, 0, 0, 0, civic.Shanghai)
+		place := func(at time.Time) station.Receipt {
+			var rc station.Receipt
+			tx(t, d, func(tx *db.Tx) (err error) {
+				rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Channel: station.ChannelOnline,
+					Label: "毛*波", Items: []station.Item{{GoodID: f.oil.ID, Quantity: 2}}, Actor: civic.Actor{UserID: "u-res", ResidentID: f.resident}, At: at})
+				return err
+			})
+			return rc
+		}
+		first := place(start)
+		if len(first.PickupCode) != 12 || balance(t, d, f.c, f.resident) != 140 || stock(t, d, f.c, f.oil.ID) != 3 {
+			t.Fatalf("reserve: receipt %+v, points and stock not held", first)
+		}
+		if res, _ := station.Reserved(ctx, d, f.c, 10); len(res) != 1 || res[0].Label != "毛*波" {
+			t.Errorf("reserved list = %+v", res)
+		}
+		fulfil := func(code string) (station.Order, error) {
+			var o station.Order
+			err := d.WithTx(ctx, func(tx *db.Tx) (err error) {
+				o, err = station.Fulfil(ctx, tx, f.c, code, clerk, start.Add(time.Hour))
+				return err
+			})
+			return o, err
+		}
+		o, err := fulfil(" " + first.PickupCode[:6] + " " + first.PickupCode[6:] + "\n")
+		if err != nil || o.Status != station.StatusFulfilled || len(o.Lines) != 1 {
+			t.Fatalf("fulfil: %+v, %v", o, err)
+		}
+		_, err = fulfil(first.PickupCode)
+		if e := civic.AsError(err); e == nil || e.Key != "station.order_already_fulfilled" {
+			t.Errorf("second scan: %v, want order_already_fulfilled", err)
+		}
+		if _, err := fulfil("ODNOSUCHCODE"); civic.ErrorCode(err) != civic.NotFound {
+			t.Errorf("unknown code: %v", err)
+		}
+		// A second order is never collected: after the release days it goes back.
+		second := place(start.Add(24 * time.Hour))
+		if got, err := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(7*24*time.Hour)); err != nil || len(got) != 0 {
+			t.Fatalf("released early: %v %v", got, err)
+		}
+		got, err := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(8*24*time.Hour+time.Minute))
+		if err != nil || len(got) != 1 || got[0] != second.OrderID {
+			t.Fatalf("release = %v, %v", got, err)
+		}
+		if again, _ := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(9*24*time.Hour)); len(again) != 0 {
+			t.Errorf("released twice: %v", again)
+		}
+		if balance(t, d, f.c, f.resident) != 140 || stock(t, d, f.c, f.oil.ID) != 3 {
+			t.Errorf("release did not restore points and stock")
+		}
+		_, err = fulfil(second.PickupCode)
+		if e := civic.AsError(err); e == nil || e.Key != "station.order_released" {
+			t.Errorf("scan of released order: %v", err)
+		}
+		mine, err := station.ResidentOrders(ctx, d, f.c, f.resident, 0, 10)
+		if err != nil || len(mine) != 2 || mine[0].Status != station.StatusReleased || mine[1].Status != station.StatusFulfilled {
+			t.Errorf("my orders = %+v, %v", mine, err)
+		}
+		mustCheck(t, d, f.c)
+	})
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/i18n"
+	"civicpoints/internal/station"
+)
+
+// Donors and donations: new donors, gifts of goods (into stock at their
+// points price) and of funds (backing points at the community's rate),
+// purchases made from the funds, and the latest donations.
+func init() {
+	staff := []civic.Role{civic.RoleClerk, civic.RoleWorker}
+	AddPage(Page{Method: "GET", Path: "/clerk/donations", Roles: staff, Nav: "station.nav.donations", Handler: (*Server).clerkDonations})
+	AddPage(Page{Method: "POST", Path: "/clerk/donations/donor", Roles: staff, Handler: (*Server).clerkDonationsDonor})
+	AddPage(Page{Method: "POST", Path: "/clerk/donations/goods", Roles: staff, Handler: (*Server).clerkDonationsGoods})
+	AddPage(Page{Method: "POST", Path: "/clerk/donations/funds", Roles: staff, Handler: (*Server).clerkDonationsFunds})
+	AddPage(Page{Method: "POST", Path: "/clerk/donations/purchase", Roles: staff, Handler: (*Server).clerkDonationsPurchase})
+}
+
+type donationsData struct {
+	Donors     []station.DonorTotal
+	DonorKinds []station.DonorKind
+	Goods      []station.Good
+	Recent     []donationView
+	Funds      string
+	Rate       string
+}
+
+type donationView struct {
+	station.Donation
+	When, Yuan string
+}
+
+func (s *Server) donationsPage(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
+	a, _ := ActorFrom(r.Context())
+	ctx := r.Context()
+	d := donationsData{DonorKinds: station.DonorKinds}
+	var err error
+	if d.Donors, err = station.Donors(ctx, s.DB, a.CommunityID, false); err != nil {
+		return err
+	}
+	if d.Goods, err = station.AllGoods(ctx, s.DB, a.CommunityID); err != nil {
+		return err
+	}
+	recent, err := station.RecentDonations(ctx, s.DB, a.CommunityID, 0, 30)
+	if err != nil {
+		return err
+	}
+	for _, dn := range recent {
+		d.Recent = append(d.Recent, donationView{Donation: dn, When: when(dn.At), Yuan: station.Yuan(dn.AmountFen)})
+	}
+	st, err := station.GetSettings(ctx, s.DB, a.CommunityID)
+	if err != nil {
+		return err
+	}
+	d.Funds, d.Rate = station.Yuan(st.FundsFen), station.Yuan(st.FenPerPoint)
+	return s.RenderStatus(w, r, status, "clerk_donations", View{Flash: flash, Error: errMsg, Data: d})
+}
+
+func (s *Server) clerkDonations(w http.ResponseWriter, r *http.Request) error {
+	return s.donationsPage(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) donationWrite(w http.ResponseWriter, r *http.Request, flashKey string, fn func(tx *db.Tx, a civic.Actor) error) error {
+	a, _ := ActorFrom(r.Context())
+	if err := s.DB.WithTx(r.Context(), func(tx *db.Tx) error { return fn(tx, a) }); err != nil {
+		c := civic.ErrorCode(err)
+		if c == civic.Internal {
+			return err
+		}
+		return s.donationsPage(w, r, HTTPStatus(c), "", i18n.Error(LangFrom(r.Context()), err))
+	}
+	return s.donationsPage(w, r, http.StatusOK, s.T(r, flashKey), "")
+}
+
+func (s *Server) clerkDonationsDonor(w http.ResponseWriter, r *http.Request) error {
+	return s.donationWrite(w, r, "station.donations.donor_added", func(tx *db.Tx, a civic.Actor) error {
+		_, err := station.CreateDonor(r.Context(), tx, a.CommunityID, station.Donor{Name: r.PostFormValue("name"),
+			Kind: station.DonorKind(r.PostFormValue("kind")), Thanks: r.PostFormValue("thanks") != ""})
+		return err
+	})
+}
+
+func (s *Server) clerkDonationsGoods(w http.ResponseWriter, r *http.Request) error {
+	return s.donationWrite(w, r, "station.donations.recorded", func(tx *db.Tx, a civic.Actor) error {
+		q, err := formInt(r, "quantity")
+		if err != nil {
+			return err
+		}
+		_, err = station.DonateGoods(r.Context(), tx, a.CommunityID, r.PostFormValue("donor"), r.PostFormValue("good"), q, r.PostFormValue("note"), a, s.Clock.Now())
+		return err
+	})
+}
+
+func (s *Server) clerkDonationsFunds(w http.ResponseWriter, r *http.Request) error {
+	return s.donationWrite(w, r, "station.donations.recorded", func(tx *db.Tx, a civic.Actor) error {
+		fen, err := station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
+		if err != nil {
+			return err
+		}
+		_, err = station.DonateFunds(r.Context(), tx, a.CommunityID, r.PostFormValue("donor"), fen, r.PostFormValue("note"), a, s.Clock.Now())
+		return err
+	})
+}
+
+func (s *Server) clerkDonationsPurchase(w http.ResponseWriter, r *http.Request) error {
+	return s.donationWrite(w, r, "station.donations.purchased", func(tx *db.Tx, a civic.Actor) error {
+		q, err := formInt(r, "quantity")
+		if err != nil {
+			return err
+		}
+		fen, err := station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
+		if err != nil {
+			return err
+		}
+		_, err = station.RecordPurchase(r.Context(), tx, a.CommunityID, station.Purchase{GoodID: r.PostFormValue("good"), Quantity: q,
+			AmountFen: fen, Supplier: r.PostFormValue("supplier"), At: s.Clock.Now()}, a)
+		return err
+	})
+}

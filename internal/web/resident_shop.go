@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/i18n"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/station"
+)
+
+// The resident's shop: goods with their stock, an order that holds the
+// points and the stock at once, and the station's thank-you list.
+func init() {
+	res := []civic.Role{civic.RoleResident}
+	AddPage(Page{Method: "GET", Path: "/resident/shop", Roles: res, Nav: "station.nav.shop", Handler: (*Server).residentShop})
+	AddPage(Page{Method: "POST", Path: "/resident/shop/order", Roles: res, Handler: (*Server).residentShopOrder})
+}
+
+type shopData struct {
+	Balance     int64
+	Key         string
+	Goods       []station.Good
+	Qty         map[string]string
+	ReleaseDays int64
+	Thanks      []station.DonorTotal
+}
+
+func (s *Server) shopData(r *http.Request, a civic.Actor, d *shopData) error {
+	ctx := r.Context()
+	acct, err := ledger.GetAccount(ctx, s.DB, a.CommunityID, a.ResidentID)
+	if err != nil {
+		return err
+	}
+	d.Balance = acct.Balance
+	if d.Goods, err = station.ListGoods(ctx, s.DB, a.CommunityID); err != nil {
+		return err
+	}
+	st, err := station.GetSettings(ctx, s.DB, a.CommunityID)
+	if err != nil {
+		return err
+	}
+	d.ReleaseDays = st.ReleaseDays
+	if d.Thanks, err = station.Donors(ctx, s.DB, a.CommunityID, true); err != nil {
+		return err
+	}
+	if d.Key == "" {
+		d.Key = newFormKey()
+	}
+	return nil
+}
+
+func (s *Server) residentShop(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	var d shopData
+	if err := s.shopData(r, a, &d); err != nil {
+		return err
+	}
+	return s.Render(w, r, "resident_shop", d)
+}
+
+func (s *Server) residentShopOrder(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
+	}
+	d := shopData{Key: r.PostForm.Get("key")}
+	if err := s.shopData(r, a, &d); err != nil {
+		return err
+	}
+	items, qty, err := basket(r.PostForm, d.Goods)
+	d.Qty = qty
+	if err == nil {
+		label := s.label(r.Context(), a.CommunityID, a.ResidentID)
+		var rc station.Receipt
+		err = s.once(r.Context(), a, a.ResidentID, d.Key, r.PostForm, &rc, func(tx *db.Tx) (any, error) {
+			return station.Redeem(r.Context(), tx, station.Redemption{CommunityID: a.CommunityID, ResidentID: a.ResidentID, Items: items,
+				Channel: station.ChannelOnline, Label: label, Actor: a, IdemKey: "web:" + d.Key, At: s.Clock.Now()})
+		})
+		if err == nil {
+			http.Redirect(w, r, "/resident/orders?placed="+rc.OrderID, http.StatusSeeOther)
+			return nil
+		}
+	}
+	c := civic.ErrorCode(err)
+	if c == civic.Internal {
+		return err
+	}
+	return s.RenderStatus(w, r, HTTPStatus(c), "resident_shop", View{Error: i18n.Error(LangFrom(r.Context()), err), Data: d})
+}
