@@ -59,22 +59,23 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fs := flag.NewFlagSet("civicpoints "+c.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	var cfg config.Config
 	cfg.Bind(fs, c.fields...)
 	if c.flags != nil {
 		c.flags(fs)
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "civicpoints %s %s\n\n%s\n\nFlags (each has a CIVICPOINTS_* environment twin):\n", c.name, c.usage, c.summary)
-		fs.PrintDefaults()
-	}
+	// The flag package prints the usage itself on -h and on a bad flag; keep
+	// that quiet so help is printed once (to stdout) and a bad flag is one line.
+	fs.Usage = func() {}
 	if err := fs.Parse(interleave(args[1:], fs)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "civicpoints %s %s\n\n%s\n\nFlags (each has a CIVICPOINTS_* environment twin):\n", c.name, c.usage, c.summary)
 			fs.SetOutput(stdout)
-			fs.Usage()
+			fs.PrintDefaults()
 			return 0
 		}
+		fmt.Fprintf(stderr, "civicpoints %s: %v; run civicpoints %s --help\n", c.name, err, c.name)
 		return 2
 	}
 	if err := cfg.Validate(); err != nil {
