@@ -14,6 +14,7 @@ import (
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/registry"
 )
 
@@ -57,6 +58,22 @@ var Steps = []Step{
 	{Name: "community", Run: seedCommunity},
 	{Name: "registry (6 estates, 2,481 households, 6,028 residents)", Run: seedRegistry},
 	{Name: "users (one per role)", Run: seedUsers},
+	{Name: "earning (catalogue, months of activities, suggestions)", Run: seedEarning},
+}
+
+// seedEarning runs the activities with the demo resident and 59 neighbours.
+func seedEarning(ctx context.Context, a *app.App, s *State) error {
+	list, _, err := a.Registry.ListResidents(ctx, s.CommunityID, "", 60)
+	if err != nil {
+		return err
+	}
+	ids := []string{s.ResidentID}
+	for _, r := range list {
+		if r.ID != s.ResidentID {
+			ids = append(ids, r.ID)
+		}
+	}
+	return earning.SeedDemo(ctx, a.Earning, s.CommunityID, ids)
 }
 
 func seedCommunity(ctx context.Context, a *app.App, s *State) error {
