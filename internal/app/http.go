@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"civicpoints/internal/credit"
 	"civicpoints/internal/web"
 )
 
@@ -33,7 +34,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning,
-		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode})
+		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: credit.NewCodes(a.DB, a.Clock, a.Registry)})
 	if err != nil {
 		// The templates are embedded: a parse error is a bug caught by every
 		// test that builds a handler, never a runtime condition.

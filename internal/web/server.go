@@ -15,6 +15,7 @@ import (
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
+	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
@@ -42,6 +43,9 @@ type Options struct {
 	Registry   *registry.Service
 	Batch      *db.Batcher
 	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
+
+	// Registry pages: the resident's rotating code and printed cards.
+	Codes *credit.Codes
 }
 
 // Server renders the pages.
