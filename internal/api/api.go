@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -31,10 +31,12 @@ type Residents interface {
 	ListResidents(ctx context.Context, communityID, cursor string, limit int) ([]registry.ResidentSummary, string, error)
 }
 
-// AwardPreparer validates an award against the community's indicator catalogue
-// and fills the rule version (internal/earning).
-type AwardPreparer interface {
-	PrepareAward(ctx context.Context, tx *db.Tx, communityID, residentID, indicator string, points int64, at time.Time) (ledger.Award, error)
+// Awarder checks an award against the community's indicator catalogue
+// (rule, range, caps, resident active), posts it with its rule version, and
+// frees the caps again when an award is reversed (internal/earning).
+type Awarder interface {
+	AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r earning.AwardRequest) (ledger.Result, error)
+	ReleaseReversed(ctx context.Context, tx *db.Tx, communityID, transferID string) error
 }
 
 // Server serves the API.
@@ -43,7 +45,7 @@ type Server struct {
 	Batch     *db.Batcher
 	Auth      Authenticator
 	Residents Residents
-	Awards    AwardPreparer // nil: any indicator code is accepted as given
+	Awards    Awarder
 	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
 	Log       *slog.Logger
 	Lang      i18n.Lang

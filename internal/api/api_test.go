@@ -19,7 +19,6 @@ import (
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
-	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
 )
 
@@ -39,39 +38,16 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	cfg := &config.Config{Lang: "zh-CN"}
 	a := app.New(cfg, d, civic.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Batch.Close() })
-	var cid, oid string
-	err := d.WithTx(ctx, func(tx *db.Tx) error {
-		c, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "chunjiang", Name: "春江社区"})
-		cid = c.ID
-		if err != nil {
-			return err
-		}
-		o, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "other", Name: "other"})
-		oid = o.ID
-		return err
-	})
+	sc, err := a.ScratchCommunity(ctx, "chunjiang", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, srv: httptest.NewServer(a.Handler())}
+	other, err := a.ScratchCommunity(ctx, "other", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, srv: httptest.NewServer(a.Handler()), residents: sc.Residents, worker: sc.Token, other: other.Token}
 	t.Cleanup(f.srv.Close)
-	w := civic.Actor{UserID: "w", Name: "w", Role: civic.RoleWorker, CommunityID: cid}
-	e, err := a.Registry.CreateEstate(ctx, w, cid, "春江花园", "春江路 1 号")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := a.Registry.CreateHousehold(ctx, w, cid, registry.Household{EstateID: e.ID, Building: "1", Unit: "1", Room: "101", Tenure: registry.TenureOwner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 5 {
-		id, err := a.Registry.CreateResident(ctx, w, cid, registry.NewResident{
-			HouseholdID: h.ID, Name: fmt.Sprintf("毛小%c", '甲'+rune(i)), Gender: "男", BirthDate: "1950-01-0" + fmt.Sprint(i+1), Relation: "户主"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.residents = append(f.residents, id)
-	}
 	tok := func(c string, role civic.Role) string {
 		s, err := a.Auth.CreateToken(ctx, c, role, "test "+string(role))
 		if err != nil {
@@ -79,14 +55,14 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		}
 		return s
 	}
-	f.worker, f.clerk, f.other, f.district = tok(cid, civic.RoleWorker), tok(cid, civic.RoleClerk), tok(oid, civic.RoleWorker), tok("", civic.RoleDistrict)
+	f.clerk, f.district = tok(sc.CommunityID, civic.RoleClerk), tok("", civic.RoleDistrict)
 	err = d.WithTx(ctx, func(tx *db.Tx) error {
-		r, err := station.CreateGood(ctx, tx, cid, station.Good{Name: "大米 5kg", Points: 30, Stock: 1}, w)
+		r, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "大米 5kg", Points: 30, Stock: 1}, sc.Worker)
 		f.rice = r.ID
 		if err != nil {
 			return err
 		}
-		o, err := station.CreateGood(ctx, tx, cid, station.Good{Name: "食用油 1.8L", Points: 25, Stock: 10}, w)
+		o, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "食用油 1.8L", Points: 25, Stock: 10}, sc.Worker)
 		f.oil = o.ID
 		return err
 	})
@@ -143,7 +119,7 @@ func TestAPI(t *testing.T) {
 		f := setup(t, d)
 		r0, r1 := f.residents[0], f.residents[1]
 		award := func(r string, pts int) string {
-			return fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"volunteer_hours","reason":"义诊志愿服务"}`, r, pts)
+			return fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"suggestion_adopted","reason":"金点子：滨江健身步道无障碍通道"}`, r, pts)
 		}
 		first := f.do(call{"POST", base + "/awards", f.worker, "k1", award(r0, 40), ""})
 		if first.status != 201 || first.body["balance"] != float64(40) {
@@ -171,6 +147,9 @@ func TestAPI(t *testing.T) {
 			{"bad json", call{"POST", base + "/awards", f.worker, "k4", `{`, ""}, 400, "invalid"},
 			{"no reason", call{"POST", base + "/awards", f.worker, "k5", `{"resident_id":"x","points":1,"indicator":"i"}`, ""}, 400, "invalid"},
 			{"unknown resident", call{"POST", base + "/awards", f.worker, "k6", award("ghost", 5), ""}, 404, "not_found"},
+			{"outside range", call{"POST", base + "/awards", f.worker, "k7", award(r0, 101), ""}, 400, "invalid"},
+			{"over daily cap", call{"POST", base + "/awards", f.worker, "k10", fmt.Sprintf(`{"resident_id":%q,"points":9,"indicator":"volunteer_hours","reason":"x"}`, r1), ""}, 400, "invalid"},
+			{"unknown indicator", call{"POST", base + "/awards", f.worker, "k11", fmt.Sprintf(`{"resident_id":%q,"points":1,"indicator":"nope","reason":"x"}`, r1), ""}, 404, "not_found"},
 			{"over balance", call{"POST", base + "/redemptions", f.clerk, "r1", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":2}]}`, r1, f.oil), ""}, 409, "insufficient_points"},
 			{"zero quantity", call{"POST", base + "/redemptions", f.clerk, "r2", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":0}]}`, r0, f.oil), ""}, 400, "invalid"},
 			{"empty basket", call{"POST", base + "/redemptions", f.clerk, "r3", fmt.Sprintf(`{"resident_id":%q,"items":[]}`, r0), ""}, 400, "invalid"},
@@ -244,7 +223,7 @@ func TestResidentsPaginate(t *testing.T) {
 					t.Fatalf("resident %s listed twice", m["id"])
 				}
 				seen[m["id"].(string)] = true
-				if !strings.Contains(m["name_masked"].(string), "*") || m["estate"] != "春江花园" {
+				if !strings.Contains(m["name_masked"].(string), "*") || m["estate"] != "测试小区" {
 					t.Errorf("item %v: want a masked name and the estate", m)
 				}
 			}
@@ -268,7 +247,7 @@ func TestConcurrentSameKey(t *testing.T) {
 	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
-		body := fmt.Sprintf(`{"resident_id":%q,"points":7,"indicator":"volunteer_hours","reason":"x"}`, f.residents[2])
+		body := fmt.Sprintf(`{"resident_id":%q,"points":7,"indicator":"bench","reason":"x"}`, f.residents[2])
 		var wg sync.WaitGroup
 		ids := make([]string, 20)
 		for i := range ids {

@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -70,15 +70,8 @@ func (s *Server) award(w http.ResponseWriter, r *http.Request) error {
 	}
 	cid, actor := r.PathValue("community_id"), actorOf(r)
 	return s.idempotent(w, r, req.ResidentID, req, func(tx *db.Tx, key string) (any, error) {
-		a := ledger.Award{CommunityID: cid, ResidentID: req.ResidentID, Points: req.Points, Indicator: req.Indicator}
-		if s.Awards != nil {
-			var err error
-			if a, err = s.Awards.PrepareAward(r.Context(), tx, cid, req.ResidentID, req.Indicator, req.Points, time.Now()); err != nil {
-				return nil, err
-			}
-		}
-		a.Reason, a.Actor, a.IdemKey = req.Reason, actor, key
-		return ledger.AwardPoints(r.Context(), tx, a)
+		return s.Awards.AwardTx(r.Context(), tx, actor, cid, earning.AwardRequest{
+			ResidentID: req.ResidentID, Indicator: req.Indicator, Points: req.Points, Reason: req.Reason, IdemKey: key})
 	})
 }
 
@@ -128,6 +121,9 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		if err := station.Return(r.Context(), tx, cid, orig, actor); err != nil {
+			return nil, err
+		}
+		if err := s.Awards.ReleaseReversed(r.Context(), tx, cid, orig.ID); err != nil {
 			return nil, err
 		}
 		return map[string]string{"transfer_id": res.TransferID}, nil

@@ -21,8 +21,6 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
-	"civicpoints/internal/ledger"
-	"civicpoints/internal/registry"
 )
 
 type benchFlags struct {
@@ -46,7 +44,7 @@ func init() {
 			fs.IntVar(&bf.clients, "clients", 16, "concurrent HTTP clients")
 			fs.DurationVar(&bf.duration, "duration", 10*time.Second, "how long to drive load")
 			fs.StringVar(&bf.pattern, "pattern", "issuer", "issuer: every award from one community's issuance account; spread: awards spread over --communities communities")
-			fs.IntVar(&bf.residents, "residents", 1000, "residents per community")
+			fs.IntVar(&bf.residents, "residents", 500, "residents per community")
 			fs.IntVar(&bf.communities, "communities", 8, "communities for --pattern spread")
 			fs.StringVar(&bf.cpuprofile, "cpuprofile", "", "write a CPU profile of the load phase to this file (go tool pprof)")
 		},
@@ -126,35 +124,11 @@ type target struct {
 func benchSetup(ctx context.Context, a *app.App, communities, residents int) ([]target, error) {
 	var out []target
 	for i := range communities {
-		slug := fmt.Sprintf("bench%d", i)
-		var c registry.Community
-		err := a.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
-			c, err = registry.CreateCommunity(ctx, tx, registry.Community{Slug: slug, Name: slug})
-			return err
-		})
+		sc, err := a.ScratchCommunity(ctx, fmt.Sprintf("bench%d", i), residents)
 		if err != nil {
 			return nil, err
 		}
-		t := target{slug: slug}
-		// Accounts only: the award path under test is the ledger's.
-		err = a.DB.WithTx(ctx, func(tx *db.Tx) error {
-			t.residents = t.residents[:0]
-			for j := range residents {
-				id := fmt.Sprintf("r%06d", j)
-				t.residents = append(t.residents, id)
-				if err := ledger.OpenAccount(ctx, tx, c.ID, id); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if t.token, err = a.Auth.CreateToken(ctx, c.ID, civic.RoleWorker, "bench"); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
+		out = append(out, target{slug: sc.Slug, token: sc.Token, residents: sc.Residents})
 	}
 	return out, nil
 }
@@ -173,7 +147,7 @@ func drive(ctx context.Context, base string, targets []target) (all []time.Durat
 			fails := 0
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				t := targets[rng.IntN(len(targets))]
-				body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"volunteer_hours","reason":"bench"}`,
+				body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"bench"}`,
 					t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
 				req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+t.token)

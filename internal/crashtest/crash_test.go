@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -23,12 +24,11 @@ import (
 	"testing"
 	"time"
 
-	"civicpoints/internal/auth"
+	"civicpoints/internal/app"
 	"civicpoints/internal/civic"
+	"civicpoints/internal/config"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
-	"civicpoints/internal/ledger"
-	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
 )
 
@@ -88,28 +88,20 @@ func seed(t *testing.T, dsn string) world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var w world
-	var cid string
+	a := app.New(&config.Config{Lang: "en"}, d, civic.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer a.Close()
+	sc, err := a.ScratchCommunity(ctx, "chunjiang", 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := world{token: sc.Token, residents: sc.Residents}
 	err = d.WithTx(ctx, func(tx *db.Tx) error {
-		c, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "chunjiang", Name: "春江社区"})
-		if err != nil {
-			return err
-		}
-		cid = c.ID
-		w.residents, w.goods = nil, nil
-		for i := range 40 {
-			id := fmt.Sprintf("r%02d", i)
-			w.residents = append(w.residents, id)
-			if err := ledger.OpenAccount(ctx, tx, cid, id); err != nil {
-				return err
-			}
-		}
+		w.goods = w.goods[:0]
 		for i, p := range []int64{5, 8, 13} {
-			g, err := station.CreateGood(ctx, tx, cid, station.Good{Name: fmt.Sprintf("good %d", i), Points: p, Stock: 100000}, civic.System)
+			g, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: fmt.Sprintf("good %d", i), Points: p, Stock: 100000}, sc.Worker)
 			if err != nil {
 				return err
 			}
@@ -117,10 +109,6 @@ func seed(t *testing.T, dsn string) world {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.token, err = auth.New(d, civic.SystemClock{}).CreateToken(ctx, cid, civic.RoleWorker, "crash")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +181,7 @@ func load(addr string, w world, acked []string, d time.Duration, srv *exec.Cmd) 
 				res := w.residents[rng.IntN(len(w.residents))]
 				switch k := rng.IntN(10); {
 				case k < 6:
-					r.path, r.body = base+"/awards", fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"volunteer_hours","reason":"crash test"}`, res, 1+rng.IntN(30))
+					r.path, r.body = base+"/awards", fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"crash test"}`, res, 1+rng.IntN(30))
 				case k < 9:
 					r.path, r.body = base+"/redemptions", fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":%d}]}`, res, w.goods[rng.IntN(len(w.goods))], 1+rng.IntN(2))
 				default:
