@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -64,6 +65,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg.Bind(fs, c.fields...)
 	if c.flags != nil {
 		c.flags(fs)
+	}
+	if err := applyEnv(fs); err != nil {
+		return fail(stderr, err)
 	}
 	// The flag package prints the usage itself on -h and on a bad flag; keep
 	// that quiet so help is printed once (to stdout) and a bad flag is one line.
@@ -141,4 +145,23 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-18s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun civicpoints COMMAND --help for the flags of a command.")
+}
+
+// applyEnv gives every flag its CIVICPOINTS_* environment twin: a variable
+// that is set becomes the flag's default, and the command line still wins.
+func applyEnv(fs *flag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := config.EnvName(f.Name)
+		if !strings.Contains(f.Usage, name) {
+			f.Usage += " (env " + name + ")"
+		}
+		if v, ok := os.LookupEnv(name); ok && err == nil {
+			if serr := f.Value.Set(v); serr != nil {
+				err = fmt.Errorf("environment %s=%q: %v", name, v, serr)
+			}
+			f.DefValue = v
+		}
+	})
+	return err
 }
