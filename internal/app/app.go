@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
+	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/registry"
@@ -28,18 +29,19 @@ type App struct {
 	Batch *db.Batcher
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
-	// VerifyCode resolves a scanned resident code to the resident (the
-	// credit service's Verify); the station counter calls it.
+	// VerifyCode resolves a scanned resident code to the resident for the
+	// station counter; nil means the credit service's Verify (tests replace it).
 	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
 }
 
 // verifyCode reads VerifyCode when called, so it can be wired after the
 // handler is built.
 func (a *App) verifyCode(ctx context.Context, communityID, payload string) (string, error) {
-	if a.VerifyCode == nil {
-		return "", civic.Errorf(civic.Unavailable, "station.no_code_service", "resident codes cannot be checked on this installation yet")
+	if a.VerifyCode != nil {
+		return a.VerifyCode(ctx, communityID, payload)
 	}
-	return a.VerifyCode(ctx, communityID, payload)
+	v, err := credit.NewCodes(a.DB, a.Clock, a.Registry).Verify(ctx, communityID, payload)
+	return v.ResidentID, err
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -90,6 +92,6 @@ func (a *App) Close() error {
 // Group commit: SQLite has one writer; PostgreSQL commits on a few
 // connections at once, each batch holding up to batchSize requests.
 const (
-	batchWriters = 4
+	batchWriters = 16
 	batchSize    = 256
 )
