@@ -16,6 +16,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 )
 
 // Slug of the demo community.
@@ -59,6 +60,7 @@ var Steps = []Step{
 	{Name: "registry (6 estates, 2,481 households, 6,028 residents)", Run: seedRegistry},
 	{Name: "users (one per role)", Run: seedUsers},
 	{Name: "earning (catalogue, months of activities, suggestions)", Run: seedEarning},
+	{Name: "station (32 goods, 3 donors backing 10,000 points, past redemptions)", Run: seedStation},
 }
 
 // seedEarning runs the activities with the demo resident and 59 neighbours.
@@ -74,6 +76,20 @@ func seedEarning(ctx context.Context, a *app.App, s *State) error {
 		}
 	}
 	return earning.SeedDemo(ctx, a.Earning, s.CommunityID, ids)
+}
+
+func seedStation(ctx context.Context, a *app.App, s *State) error {
+	list, _, err := a.Registry.ListResidents(ctx, s.CommunityID, "", 60)
+	if err != nil {
+		return err
+	}
+	ids := []string{s.ResidentID}
+	for _, r := range list {
+		if r.ID != s.ResidentID {
+			ids = append(ids, r.ID)
+		}
+	}
+	return station.SeedDemo(ctx, a.DB, s.CommunityID, ids, a.Clock.Now())
 }
 
 func seedCommunity(ctx context.Context, a *app.App, s *State) error {

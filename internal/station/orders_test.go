@@ -1,6 +1,7 @@
 package station_test
 
 import (
+	"bytes"
 	"context"
 	"regexp"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -148,6 +150,40 @@ func TestOnlineOrder(t *testing.T) {
 		mine, err := station.ResidentOrders(ctx, d, f.c, f.resident, 0, 10)
 		if err != nil || len(mine) != 2 || mine[0].Status != station.StatusReleased || mine[1].Status != station.StatusFulfilled {
 			t.Errorf("my orders = %+v, %v", mine, err)
+		}
+		mustCheck(t, d, f.c)
+	})
+}
+
+// The demo station: 30+ goods, three donors backing exactly DemoBacking
+// points, and seeding twice changes nothing.
+func TestSeedDemo(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 300)
+		now := time.Date(2025, 6, 1, 10, 0, 0, 0, civic.Shanghai)
+		for range 2 {
+			if err := station.SeedDemo(ctx, d, f.c, []string{f.resident}, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		goods, _ := station.ListGoods(ctx, d, f.c)
+		donors, _ := station.Donors(ctx, d, f.c, true)
+		var backing int64
+		for _, dn := range donors {
+			backing += dn.Points
+		}
+		if len(goods) < 32 || len(donors) < 3 || backing != station.DemoBacking {
+			t.Errorf("demo has %d goods, %d donors backing %d points; want 32+, 3+, %d", len(goods), len(donors), backing, station.DemoBacking)
+		}
+		rep, err := station.BuildReport(ctx, d, f.c, now.AddDate(0, -6, 0), now.AddDate(0, 1, 0))
+		if err != nil || len(rep.Goods) < 30 {
+			t.Fatalf("report: %d goods, %v", len(rep.Goods), err)
+		}
+		var buf bytes.Buffer
+		if err := station.WriteXLSX(&buf, rep, i18n.EN); err != nil || buf.Len() < 1000 {
+			t.Errorf("xlsx: %d bytes, %v", buf.Len(), err)
 		}
 		mustCheck(t, d, f.c)
 	})

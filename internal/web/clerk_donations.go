@@ -88,7 +88,7 @@ func (s *Server) clerkDonationsDonor(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) clerkDonationsGoods(w http.ResponseWriter, r *http.Request) error {
 	return s.donationWrite(w, r, "station.donations.recorded", func(tx *db.Tx, a civic.Actor) error {
-		q, err := formInt(r, "quantity")
+		q, err := stationInt(r, "quantity")
 		if err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (s *Server) clerkDonationsFunds(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) clerkDonationsPurchase(w http.ResponseWriter, r *http.Request) error {
 	return s.donationWrite(w, r, "station.donations.purchased", func(tx *db.Tx, a civic.Actor) error {
-		q, err := formInt(r, "quantity")
+		q, err := stationInt(r, "quantity")
 		if err != nil {
 			return err
 		}

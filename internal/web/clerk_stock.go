@@ -54,8 +54,8 @@ func (s *Server) stockWrite(w http.ResponseWriter, r *http.Request, flashKey str
 	return s.stockPage(w, r, http.StatusOK, s.T(r, flashKey), "")
 }
 
-// formInt reads a whole number field; an unreadable one is refused by name.
-func formInt(r *http.Request, field string) (int64, error) {
+// stationInt reads a whole number field; an unreadable one is refused by name.
+func stationInt(r *http.Request, field string) (int64, error) {
 	v := strings.TrimSpace(r.PostFormValue(field))
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
@@ -66,7 +66,7 @@ func formInt(r *http.Request, field string) (int64, error) {
 
 func (s *Server) clerkStockGood(w http.ResponseWriter, r *http.Request) error {
 	return s.stockWrite(w, r, "station.stock.good_added", func(tx *db.Tx, a civic.Actor) error {
-		points, err := formInt(r, "points")
+		points, err := stationInt(r, "points")
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (s *Server) clerkStockGood(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) clerkStockWriteOff(w http.ResponseWriter, r *http.Request) error {
 	return s.stockWrite(w, r, "station.stock.written_off", func(tx *db.Tx, a civic.Actor) error {
-		q, err := formInt(r, "quantity")
+		q, err := stationInt(r, "quantity")
 		if err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (s *Server) clerkStockWriteOff(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) clerkStockCount(w http.ResponseWriter, r *http.Request) error {
 	return s.stockWrite(w, r, "station.stock.counted", func(tx *db.Tx, a civic.Actor) error {
-		n, err := formInt(r, "counted")
+		n, err := stationInt(r, "counted")
 		if err != nil {
 			return err
 		}

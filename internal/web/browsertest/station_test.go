@@ -1,0 +1,249 @@
+package browsertest
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
+	"civicpoints/internal/station"
+)
+
+// stationServer is a server whose demo resident holds 200 points, a station
+// with rice (5 bags) and oil (1 bottle), and a code check that knows three
+// codes: the resident's, an expired one and one from another community
+// (the real check is credit's Verify; these are its errors).
+func stationServer(t *testing.T) (srv *Server, rid string, rice, oil station.Good) {
+	t.Helper()
+	ctx := context.Background()
+	srv = NewServer(t)
+	u, err := srv.App.Auth.UserByUsername(ctx, "resident")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid = u.ResidentID
+	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
+	err = srv.App.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
+		if err = ledger.OpenAccount(ctx, tx, srv.CommunityID, rid); err != nil {
+			return err
+		}
+		if _, err = ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: srv.CommunityID, ResidentID: rid, Points: 200, Reason: "志愿服务", Actor: w}); err != nil {
+			return err
+		}
+		if rice, err = station.CreateGood(ctx, tx, srv.CommunityID, station.Good{Name: "五常大米 5kg", Unit: "袋", Category: "grain", Points: 40, Stock: 5}, w); err != nil {
+			return err
+		}
+		oil, err = station.CreateGood(ctx, tx, srv.CommunityID, station.Good{Name: "菜籽油 1.8L", Unit: "桶", Category: "oil", Points: 30, Stock: 1}, w)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.App.VerifyCode = func(_ context.Context, communityID, payload string) (string, error) {
+		switch payload {
+		case "CP1-GOOD":
+			return rid, nil
+		case "CP1-EXPIRED":
+			return "", civic.Errorf(civic.Invalid, "credit.code_expired", "the code has expired: ask the resident to refresh it")
+		case "CP1-OTHER":
+			return "", civic.Errorf(civic.Forbidden, "credit.code_other_community", "the code belongs to another community")
+		}
+		return "", civic.Errorf(civic.Invalid, "credit.code_malformed", "this is not a resident code")
+	}
+	return srv, rid, rice, oil
+}
+
+func scanCode(t *testing.T, tab context.Context, srv *Server, code string) {
+	t.Helper()
+	Do(t, tab, chromedp.Navigate(srv.URL+"/clerk/counter"), chromedp.WaitVisible(chromedp.CSS("#code")),
+		chromedp.SendKeys(chromedp.CSS("#code"), code+kb.Enter)) // a hardware scanner types, then presses Enter
+}
+
+// submit clicks a submit button after dropping the page's error and flash,
+// so that whatever shows next belongs to the answer.
+func submit(t *testing.T, tab context.Context, css string) {
+	t.Helper()
+	Get(t, tab, chromedp.Evaluate[bool](`document.querySelectorAll("#error, #flash").forEach(e => e.remove()); true`))
+	Do(t, tab, chromedp.Click(chromedp.CSS(css)))
+}
+
+// shown waits for the next page's element (riding out the navigation) and
+// returns its text.
+func shown(t *testing.T, tab context.Context, css string) string {
+	t.Helper()
+	deadline := time.Now().Add(ActionTimeout)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(tab, 2*time.Second)
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("`+css+`") || {}).innerText || ""`))
+		cancel()
+		if err == nil && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing shown in %s", css)
+	return ""
+}
+
+func setQty(t *testing.T, tab context.Context, g station.Good, v string) {
+	t.Helper()
+	Do(t, tab, chromedp.SetValue(chromedp.CSS("#qty-"+g.ID), v))
+}
+
+// A full counter redemption, after every kind of bad input has been refused
+// with its own message and nothing done.
+func TestCounterRedemption(t *testing.T) {
+	t.Parallel()
+	srv, rid, rice, oil := stationServer(t)
+	ctx := context.Background()
+	tab := NewTab(t)
+	Do(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	srv.Login(t, tab, "clerk")
+
+	for code, want := range map[string]string{"CP1-EXPIRED": "已过期", "CP1-OTHER": "其他社区", "garbage": "CP1"} {
+		scanCode(t, tab, srv, code)
+		got := Text(t, tab, "#error")
+		if want == "CP1" {
+			want = "" // malformed: any message will do, as long as there is one
+		}
+		if !strings.Contains(got, want) || got == "" {
+			t.Errorf("code %s: error %q, want it to mention %q", code, got, want)
+		}
+	}
+	scanCode(t, tab, srv, "CP1-GOOD")
+	if got := Text(t, tab, "#balance"); got != "200" {
+		t.Fatalf("balance shown %q, want 200", got)
+	}
+	fits := `document.documentElement.scrollWidth <= window.innerWidth`
+	if !Get(t, tab, chromedp.Evaluate[bool](fits)) {
+		t.Errorf("the counter is wider than 360 px")
+	}
+	bad := []struct {
+		rice, oil, want string
+	}{
+		{"0", "", "数量必须"},
+		{"-1", "", "数量必须"},
+		{"", "", "清单是空的"},
+		{"5", "1", "积分不足"}, // 230 > 200
+		{"6", "", "库存不足"},
+	}
+	for _, b := range bad {
+		setQty(t, tab, rice, b.rice)
+		setQty(t, tab, oil, b.oil)
+		submit(t, tab, "#confirm")
+		if got := shown(t, tab, "#error"); !strings.Contains(got, b.want) {
+			t.Errorf("rice %q oil %q: error %q, want %q", b.rice, b.oil, got, b.want)
+		}
+	}
+	// The last bottle of oil goes while the basket is open.
+	setQty(t, tab, rice, "2")
+	setQty(t, tab, oil, "1")
+	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error {
+		_, err := station.WriteOff(ctx, tx, srv.CommunityID, oil.ID, 1, "漏油", civic.System, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit(t, tab, "#confirm")
+	if got := shown(t, tab, "#error"); !strings.Contains(got, "菜籽油") || !strings.Contains(got, "库存不足") {
+		t.Errorf("stock gone meanwhile: error %q", got)
+	}
+	if a, _ := ledger.GetAccount(ctx, srv.App.DB, srv.CommunityID, rid); a.Balance != 200 {
+		t.Fatalf("bad baskets moved points: balance %d", a.Balance)
+	}
+	setQty(t, tab, rice, "2")
+	setQty(t, tab, oil, "")
+	form := Get(t, tab, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.getElementById("basket-form"))).toString()`))
+	Do(t, tab, chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt")))
+	first := Get(t, tab, chromedp.Location())
+	if got := Text(t, tab, "#receipt-number"); !regexp.MustCompile(`^\d{8}-[0-9A-F]{8}$`).MatchString(got) {
+		t.Errorf("receipt number %q", got)
+	}
+	if got := Text(t, tab, "#receipt-total"); got != "80" {
+		t.Errorf("receipt total %q, want 80", got)
+	}
+	if got := Text(t, tab, "#receipt-balance"); got != "120" {
+		t.Errorf("receipt balance %q, want 120", got)
+	}
+	if !Get(t, tab, chromedp.Evaluate[bool](fits)) {
+		t.Errorf("the receipt is wider than 360 px")
+	}
+	// The same basket sent again (a double click, a resent form) replays the
+	// first answer: the same receipt, no second charge.
+	again := Get(t, tab, chromedp.Evaluate[string](`fetch("/clerk/counter/confirm", {method: "POST", body: "`+form+`",
+		headers: {"Content-Type": "application/x-www-form-urlencoded"}}).then(r => r.url)`, chromedp.EvalAwaitPromise))
+	if again != first {
+		t.Errorf("resent basket went to %s, want the first receipt %s", again, first)
+	}
+	if a, _ := ledger.GetAccount(ctx, srv.App.DB, srv.CommunityID, rid); a.Balance != 120 {
+		t.Errorf("resending the basket charged again: balance %d, want 120", a.Balance)
+	}
+	if g, _ := station.GetGood(ctx, srv.App.DB, srv.CommunityID, rice.ID); g.Stock != 3 {
+		t.Errorf("rice stock %d, want 3", g.Stock)
+	}
+}
+
+// A full online order: the resident orders, points and stock are held, the
+// clerk scans the pickup code, a second scan is refused; an order nobody
+// collects is released and the resident is told.
+func TestOnlineOrderToPickup(t *testing.T) {
+	t.Parallel()
+	srv, rid, rice, _ := stationServer(t)
+	ctx := context.Background()
+	res := NewTab(t)
+	Do(t, res, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	srv.Login(t, res, "resident")
+	Do(t, res, chromedp.Navigate(srv.URL+"/resident/shop"), chromedp.WaitVisible(chromedp.CSS("#shop-form")))
+	if got := Text(t, res, "#balance"); got != "200" {
+		t.Fatalf("shop balance %q", got)
+	}
+	if !Get(t, res, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)) {
+		t.Errorf("the shop is wider than 360 px")
+	}
+	setQty(t, res, rice, "2")
+	Do(t, res, chromedp.Click(chromedp.CSS("#place-order")), chromedp.WaitVisible(chromedp.CSS(".pickup-code")))
+	code := Text(t, res, ".pickup-code")
+	if a, _ := ledger.GetAccount(ctx, srv.App.DB, srv.CommunityID, rid); a.Balance != 120 {
+		t.Errorf("points not held: balance %d", a.Balance)
+	}
+
+	clerk := NewTab(t)
+	srv.Login(t, clerk, "clerk")
+	Do(t, clerk, chromedp.Navigate(srv.URL+"/clerk/orders"), chromedp.WaitVisible(chromedp.CSS("#reserved")))
+	Do(t, clerk, chromedp.SendKeys(chromedp.CSS("#order-code"), strings.ToLower(code)+kb.Enter), chromedp.WaitVisible(chromedp.CSS("#handed-over")))
+	if got := Text(t, clerk, "#flash"); !strings.Contains(got, "已核销") {
+		t.Errorf("flash %q", got)
+	}
+	Do(t, clerk, chromedp.SendKeys(chromedp.CSS("#order-code"), code+kb.Enter))
+	if got := Text(t, clerk, "#error"); !strings.Contains(got, "已于") || !strings.Contains(got, "不能重复领取") {
+		t.Errorf("second scan: %q", got)
+	}
+
+	// An order placed nine days ago and never collected.
+	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error {
+		_, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: srv.CommunityID, ResidentID: rid, Channel: station.ChannelOnline,
+			Items: []station.Item{{GoodID: rice.ID, Quantity: 1}}, Actor: civic.Actor{UserID: "u", ResidentID: rid}, At: time.Now().Add(-9 * 24 * time.Hour)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Do(t, res, chromedp.Navigate(srv.URL+"/resident/orders"), chromedp.WaitVisible(chromedp.CSS("#released-notice")))
+	if got := Get(t, res, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-status]")).map(e => e.dataset.status)`)); strings.Join(got, ",") != "fulfilled,released" {
+		t.Errorf("order statuses %v, want fulfilled,released", got)
+	}
+	if a, _ := ledger.GetAccount(ctx, srv.App.DB, srv.CommunityID, rid); a.Balance != 120 {
+		t.Errorf("release did not return the points: balance %d, want 120", a.Balance)
+	}
+	if g, _ := station.GetGood(ctx, srv.App.DB, srv.CommunityID, rice.ID); g.Stock != 3 {
+		t.Errorf("rice stock %d, want 3", g.Stock)
+	}
+}
