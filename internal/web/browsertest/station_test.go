@@ -247,3 +247,51 @@ func TestOnlineOrderToPickup(t *testing.T) {
 		t.Errorf("rice stock %d, want 3", g.Stock)
 	}
 }
+
+// The clerk records a donation and a write-off; the worker's report shows
+// cover, the months, goods and donors, and exports xlsx.
+func TestStationStockDonationsReport(t *testing.T) {
+	t.Parallel()
+	srv, _, _, _ := stationServer(t)
+	tab := NewTab(t)
+	Do(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	srv.Login(t, tab, "clerk")
+	Do(t, tab, chromedp.Navigate(srv.URL+"/clerk/donations"), chromedp.WaitVisible(chromedp.CSS("#donor-form")),
+		chromedp.SetValue(chromedp.CSS("#dn-name"), "衢江区慈善协会"))
+	submit(t, tab, "#add-donor")
+	if got := shown(t, tab, "#flash"); !strings.Contains(got, "捐赠方已添加") {
+		t.Fatalf("add donor: %q", got)
+	}
+	Do(t, tab, chromedp.SetValue(chromedp.CSS("#dg-qty"), "10"))
+	submit(t, tab, "#donate-goods")
+	if got := shown(t, tab, "#flash"); !strings.Contains(got, "捐赠已登记") {
+		t.Fatalf("donate goods: %q", got)
+	}
+	Do(t, tab, chromedp.SetValue(chromedp.CSS("#df-yuan"), "abc"))
+	submit(t, tab, "#donate-funds")
+	if got := shown(t, tab, "#error"); !strings.Contains(got, "不是有效的金额") {
+		t.Errorf("bad yuan: %q", got)
+	}
+	Do(t, tab, chromedp.Navigate(srv.URL+"/clerk/stock"), chromedp.WaitVisible(chromedp.CSS("#writeoff-form")),
+		chromedp.SetValue(chromedp.CSS("#wo-qty"), "1"))
+	submit(t, tab, "#writeoff")
+	if got := shown(t, tab, "#error"); !strings.Contains(got, "原因") {
+		t.Errorf("write-off without reason: %q", got)
+	}
+	if !Get(t, tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)) {
+		t.Errorf("the stock page is wider than 360 px")
+	}
+	worker := NewTab(t)
+	srv.Login(t, worker, "worker")
+	Do(t, worker, chromedp.Navigate(srv.URL+"/worker/station"), chromedp.WaitVisible(chromedp.CSS("#cover")))
+	if got := Text(t, worker, "#by-donor"); !strings.Contains(got, "衢江区慈善协会") {
+		t.Errorf("report by donor: %q", got)
+	}
+	if got := Text(t, worker, "#cover-outstanding"); got != "200" {
+		t.Errorf("outstanding %q, want 200", got)
+	}
+	size := Get(t, worker, chromedp.Evaluate[int](`fetch("/worker/station/report.xlsx").then(r => r.ok && r.headers.get("Content-Type").includes("spreadsheet") ? r.arrayBuffer() : new ArrayBuffer(0)).then(b => b.byteLength)`, chromedp.EvalAwaitPromise))
+	if size < 1000 {
+		t.Errorf("xlsx export: %d bytes", size)
+	}
+}
