@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/registry"
+)
+
+// An estate's households, searchable by address prefix (3, 3-2, 3-2-30…),
+// and one household: its members with their colours and its visit history,
+// each list by keyset cursor.
+func init() {
+	AddPage(Page{Method: "GET", Path: "/worker/registry/estates/{id}", Roles: workerOnly, Handler: (*Server).workerEstate})
+	AddPage(Page{Method: "GET", Path: "/worker/registry/households/{id}", Roles: workerOnly, Handler: (*Server).workerHousehold})
+}
+
+type workerEstateData struct {
+	Estate     registry.Estate
+	Addr       string
+	Households []registry.Household
+	Next       string
+}
+
+func (s *Server) workerEstate(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	ctx := r.Context()
+	id := r.PathValue("id")
+	estates, err := s.Registry.Estates(ctx, a.CommunityID)
+	if err != nil {
+		return err
+	}
+	d := workerEstateData{Addr: strings.TrimSpace(r.URL.Query().Get("addr"))}
+	found := false
+	for _, e := range estates {
+		if e.ID == id {
+			d.Estate, found = e, true
+		}
+	}
+	if !found {
+		return civic.Errorf(civic.NotFound, "registry.estate_not_found", "no estate %s in this community", id)
+	}
+	var next string
+	d.Households, next, err = s.Registry.Households(ctx, a.CommunityID, id, d.Addr, r.URL.Query().Get("cursor"), regPageSize)
+	if err != nil {
+		return err
+	}
+	d.Next = nextURL(r, "cursor", next)
+	return s.Render(w, r, "worker_estate", d)
+}
+
+type workerHouseholdData struct {
+	Household registry.Household
+	Members   []registry.Resident
+	Visits    []registry.Visit
+	NextVisit string
+}
+
+func (s *Server) workerHousehold(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	ctx := r.Context()
+	id := r.PathValue("id")
+	var d workerHouseholdData
+	var err error
+	if d.Household, err = s.Registry.Household(ctx, a.CommunityID, id); err != nil {
+		return err
+	}
+	if d.Members, err = s.Registry.Members(ctx, a, a.CommunityID, id); err != nil {
+		return err
+	}
+	var next string
+	if d.Visits, next, err = s.Registry.VisitPage(ctx, a, a.CommunityID, "", id, r.URL.Query().Get("vcursor"), regPageSize); err != nil {
+		return err
+	}
+	d.NextVisit = nextURL(r, "vcursor", next)
+	return s.Render(w, r, "worker_household", d)
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"civicpoints/internal/registry"
+)
+
+// Care visits: the residents due within a week or overdue, in the worker's
+// own estates by default (every estate when they have none assigned, or on
+// request), soonest first by keyset cursor; and recording a visit.
+func init() {
+	AddPage(Page{Method: "GET", Path: "/worker/visits", Roles: workerOnly, Nav: "registry.ui.nav.visits", Handler: (*Server).workerVisits})
+	AddPage(Page{Method: "POST", Path: "/worker/visits", Roles: workerOnly, Handler: (*Server).workerRecordVisit})
+}
+
+type workerVisitsData struct {
+	Scope    string // mine, all, or an estate id
+	Estates  []registry.Estate
+	HasOwn   bool
+	Due      []registry.DueVisit
+	Next     string
+	Today    string
+	Recorded bool
+}
+
+func (s *Server) workerVisits(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := workerVisitsData{Scope: q.Get("scope"), Today: registry.Today(s.Clock.Now()).Format("2006-01-02")}
+	var err error
+	if d.Estates, err = s.Registry.Estates(ctx, a.CommunityID); err != nil {
+		return err
+	}
+	own, err := s.Registry.WorkerEstates(ctx, a.CommunityID, a.UserID)
+	if err != nil {
+		return err
+	}
+	d.HasOwn = len(own) > 0
+	var estates []string // nil: the worker's own grid (the service's default)
+	switch d.Scope {
+	case "", "mine":
+		d.Scope = "mine"
+	case "all":
+		estates = []string{}
+	default:
+		estates = []string{d.Scope}
+	}
+	var next string
+	if d.Due, next, err = s.Registry.DueVisits(ctx, a, a.CommunityID, estates, q.Get("cursor"), regPageSize); err != nil {
+		return err
+	}
+	d.Next = nextURL(r, "cursor", next)
+	d.Recorded = q.Get("done") == "visit"
+	v := View{Data: d}
+	if d.Recorded {
+		v.Flash = s.T(r, "registry.ui.visit_recorded")
+	}
+	return s.RenderStatus(w, r, http.StatusOK, "worker_visits", v)
+}
+
+func (s *Server) workerRecordVisit(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	_, err := s.Registry.RecordVisit(r.Context(), a, a.CommunityID, registry.NewVisit{
+		ResidentID: r.PostFormValue("resident"),
+		Date:       r.PostFormValue("date"),
+		Method:     r.PostFormValue("method"),
+		Notes:      r.PostFormValue("notes"),
+		FollowUp:   r.PostFormValue("follow_up") == "1",
+	})
+	if err != nil {
+		return err
+	}
+	back := r.PostFormValue("back")
+	// Only a path on this site: never an open redirect.
+	if !strings.HasPrefix(back, "/worker/") || strings.HasPrefix(back, "//") {
+		back = "/worker/visits?done=visit"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
