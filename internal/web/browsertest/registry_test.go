@@ -22,9 +22,9 @@ import (
 // ("household") for the first of them.
 type registryWorld struct {
 	*Server
-	Garden, Riverside       string // estate ids
+	Garden, Riverside        string // estate ids
 	Mao, MaoChild, Zhang, Li string // resident ids
-	MaoID                   string // 毛小波's ID number
+	MaoID                    string // 毛小波's ID number
 }
 
 func newRegistryWorld(t *testing.T) *registryWorld {
