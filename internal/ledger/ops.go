@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -23,6 +24,7 @@ type Award struct {
 	Reason      string
 	Actor       civic.Actor
 	IdemKey     string
+	At          time.Time // from the caller's clock; zero means now
 }
 
 // AwardPoints posts an award; the points count toward the earned total.
@@ -36,7 +38,7 @@ func AwardPoints(ctx context.Context, tx *db.Tx, a Award) (Result, error) {
 	t := &Transfer{
 		CommunityID: a.CommunityID, Kind: KindAward, Reason: a.Reason, Source: a.Source,
 		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
-		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey,
+		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey, CreatedAt: a.At,
 		Postings: []Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: Issuance, Amount: -a.Points}},
 	}
 	bal, err := Post(ctx, tx, t)
@@ -52,6 +54,7 @@ type Spend struct {
 	Reason      string
 	Actor       civic.Actor
 	IdemKey     string
+	At          time.Time // from the caller's clock; zero means now
 }
 
 // Redeem posts a redemption; it never lowers the earned total.
@@ -61,7 +64,7 @@ func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
 	}
 	t := &Transfer{
 		CommunityID: s.CommunityID, Kind: KindRedemption, Reason: s.Reason, Source: s.Source,
-		ActorID: s.Actor.UserID, ActorName: s.Actor.Name, IdemKey: s.IdemKey,
+		ActorID: s.Actor.UserID, ActorName: s.Actor.Name, IdemKey: s.IdemKey, CreatedAt: s.At,
 		Postings: []Posting{{AccountID: s.ResidentID, Amount: -s.Points}, {AccountID: Station, Amount: s.Points}},
 	}
 	bal, err := Post(ctx, tx, t)

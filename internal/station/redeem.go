@@ -97,7 +97,7 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 	res, err := ledger.Redeem(ctx, tx, ledger.Spend{
 		CommunityID: r.CommunityID, ResidentID: r.ResidentID, Points: rc.Points,
 		Source: ledger.Source{Kind: "order", ID: rc.OrderID}, Reason: strings.Join(names, ", "),
-		Actor: r.Actor, IdemKey: r.IdemKey,
+		Actor: r.Actor, IdemKey: r.IdemKey, At: r.At,
 	})
 	if err != nil {
 		return rc, err
