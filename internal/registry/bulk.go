@@ -44,6 +44,7 @@ type prepared struct {
 	house      Household // building, unit, room, tenure, disability
 	c          clean
 	householdK string
+	idHash     string // keyed hash of the ID number, for matching; "" without one
 }
 
 func parseYesNo(s string) (bool, error) {
@@ -143,8 +144,8 @@ func (s *Service) loadExisting(ctx context.Context, q querier, communityID strin
 
 // matches reports whether p is already registered: same ID number, else
 // same name, birth date and household.
-func (ex *existing) matches(k *Keys, p prepared) bool {
-	if p.c.id != "" && ex.idHashes[k.Hash("id:"+p.c.id)] {
+func (ex *existing) matches(p prepared) bool {
+	if p.idHash != "" && ex.idHashes[p.idHash] {
 		return true
 	}
 	h, ok := ex.households[p.householdK]
@@ -168,9 +169,24 @@ func (s *Service) PlanImport(ctx context.Context, actor civic.Actor, communityID
 	}
 	today := Today(s.Clock.Now())
 	p = &Plan{CommunityID: communityID, Total: len(rows)}
+	// Checking a row and hashing its ID number need nothing but the row:
+	// do it on every core, then match in file order.
+	type checked struct {
+		pr    prepared
+		field string
+		err   error
+	}
+	all := make([]checked, len(rows))
+	parallel(len(rows), func(i int) {
+		r := &all[i]
+		r.pr, r.field, r.err = rows[i].check(today)
+		if r.err == nil && r.pr.c.id != "" {
+			r.pr.idHash = k.Hash("id:" + r.pr.c.id)
+		}
+	})
 	seenID := map[string]int{}
-	for _, row := range rows {
-		pr, field, err := row.check(today)
+	for i, row := range rows {
+		pr, field, err := all[i].pr, all[i].field, all[i].err
 		if err != nil {
 			p.Errors = append(p.Errors, RowError{Line: row.Line, Field: field, Err: err})
 			continue
@@ -183,7 +199,7 @@ func (s *Service) PlanImport(ctx context.Context, actor civic.Actor, communityID
 			}
 			seenID[pr.c.id] = row.Line
 		}
-		if ex.matches(k, pr) {
+		if ex.matches(pr) {
 			p.Existing++
 			continue
 		}

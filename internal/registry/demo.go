@@ -92,7 +92,11 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 	}
 	today := Today(s.Clock.Now())
 	now := db.Millis(s.Clock.Now())
-	visits := newBatch(tx, `INSERT INTO visits (community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at)`, 11)
+	visits, err := newBatch(ctx, tx, "visits", "community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at")
+	if err != nil {
+		return err
+	}
+	defer visits.close()
 	methods := []string{"door", "door", "phone", "other"}
 	notes := []string{"身体状况良好", "了解生活需求", "提醒防诈骗", "协助办理医保", "邻里反映情况良好", ""}
 	for _, x := range all {
@@ -117,5 +121,5 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 			return err
 		}
 	}
-	return visits.flush(ctx)
+	return visits.finish(ctx)
 }
