@@ -43,6 +43,9 @@ func serve(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", a.DB.String())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go a.RunJobs(jobs, time.Minute)
 	select {
 	case err := <-done:
 		return err

@@ -25,7 +25,6 @@ type clerkOrdersData struct {
 }
 
 func (s *Server) clerkOrdersData(r *http.Request, communityID string, d *clerkOrdersData) error {
-	s.releaseDue(r.Context(), communityID)
 	list, err := station.Reserved(r.Context(), s.DB, communityID, 200)
 	if err != nil {
 		return err

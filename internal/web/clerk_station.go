@@ -163,15 +163,6 @@ func (s *Server) label(ctx context.Context, communityID, residentID string) stri
 	return r.NameMasked
 }
 
-// releaseDue releases the community's uncollected online orders whose time
-// has passed. It is the scheduled job run lazily whenever a page shows
-// orders: idempotent and safe to run from many requests at once.
-func (s *Server) releaseDue(ctx context.Context, communityID string) {
-	if _, err := station.ReleaseDue(ctx, s.DB, communityID, civic.System, s.Clock.Now()); err != nil {
-		s.Log.WarnContext(ctx, "station: release of uncollected orders", "err", err)
-	}
-}
-
 // statusKey names an order status in the catalogue.
 func statusKey(st string) string { return "station.status." + st }
 

@@ -24,7 +24,6 @@ type myOrdersData struct {
 
 func (s *Server) residentOrders(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	s.releaseDue(r.Context(), a.CommunityID)
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	list, err := station.ResidentOrders(r.Context(), s.DB, a.CommunityID, a.ResidentID, before, 30)
 	if err != nil {

@@ -236,6 +236,7 @@ func TestOnlineOrderToPickup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.App.RunJobsOnce(ctx) // the background job that serve runs every minute
 	Do(t, res, chromedp.Navigate(srv.URL+"/resident/orders"), chromedp.WaitVisible(chromedp.CSS("#released-notice")))
 	if got := Get(t, res, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-status]")).map(e => e.dataset.status)`)); strings.Join(got, ",") != "fulfilled,released" {
 		t.Errorf("order statuses %v, want fulfilled,released", got)

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
+)
+
+// RunJobs does the work no request triggers, every interval until ctx ends:
+// release uncollected station orders, close activities that have ended
+// (forgotten check-outs go to the approval queue) and recompute the age
+// colours once a day. Each job is idempotent, so two servers on one
+// PostgreSQL database may both run them.
+func (a *App) RunJobs(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		a.RunJobsOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunJobsOnce runs every job once over every community.
+func (a *App) RunJobsOnce(ctx context.Context) {
+	cs, err := registry.Communities(ctx, a.DB)
+	if err != nil {
+		a.Log.Error("jobs: list communities", "err", err)
+		return
+	}
+	for _, c := range cs {
+		if ctx.Err() != nil {
+			return
+		}
+		if ids, err := station.ReleaseDue(ctx, a.DB, c.ID, civic.System, a.Clock.Now()); err != nil {
+			a.Log.Error("jobs: release uncollected orders", "community", c.Slug, "err", err)
+		} else if len(ids) > 0 {
+			a.Log.Info("jobs: released uncollected orders", "community", c.Slug, "orders", len(ids))
+		}
+		if n, err := a.Earning.CloseDue(ctx, c.ID); err != nil {
+			a.Log.Error("jobs: close ended activities", "community", c.Slug, "err", err)
+		} else if n > 0 {
+			a.Log.Info("jobs: closed ended activities", "community", c.Slug, "activities", n)
+		}
+		if err := a.Registry.Refresh(ctx, c.ID); err != nil {
+			a.Log.Error("jobs: refresh age colours", "community", c.Slug, "err", err)
+		}
+	}
+}
