@@ -79,7 +79,9 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
-	a.Earning = earning.New(d, clock, a.Registry, nil, a.Batch)
+	// Workers scan residents' codes at activities through the same check as
+	// the station counter (VerifyCode when set, else credit's Verify).
+	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch)
 	return a
 }
 

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/earning"
+)
+
+// Check in and out by typing the activity's rotating 6-digit code, shown
+// on the worker's phone at the activity.
+func init() {
+	res := []civic.Role{civic.RoleResident}
+	AddPage(Page{Method: "GET", Path: "/resident/checkin", Roles: res, Nav: "earning_pages.nav.checkin", Handler: (*Server).residentCheckin})
+	AddPage(Page{Method: "POST", Path: "/resident/checkin", Roles: res, Handler: (*Server).residentCheckinPost})
+}
+
+type checkinData struct {
+	Activities []mySignUpRow // the resident's places at activities not over yet
+	Selected   string
+}
+
+func (s *Server) checkinData(r *http.Request, a civic.Actor, selected string) (d checkinData, err error) {
+	mine, err := s.Earning.SignUpsOf(r.Context(), a.CommunityID, a.ResidentID, 50)
+	if err != nil {
+		return d, err
+	}
+	now := s.earningNow()
+	for _, m := range mine {
+		if m.Status == "registered" && m.Activity.Status == "published" && now.Before(m.Activity.End) &&
+			!now.Before(m.Activity.Start.Add(-earning.CheckInEarly-24*time.Hour)) {
+			d.Activities = append(d.Activities, mySignUpRow{MySignUp: m, When: shanghai(m.Activity.Start)})
+		}
+	}
+	d.Selected = selected
+	if d.Selected == "" && len(d.Activities) > 0 {
+		d.Selected = d.Activities[0].ActivityID
+	}
+	return d, nil
+}
+
+func (s *Server) residentCheckin(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	q := r.URL.Query()
+	d, err := s.checkinData(r, a, q.Get("activity"))
+	if err != nil {
+		return err
+	}
+	v := View{Data: d}
+	switch q.Get("done") {
+	case "in":
+		v.Flash = s.T(r, "earning_pages.checkin.done_in")
+	case "out":
+		v.Flash = s.T(r, "earning_pages.checkin.done_out")
+		mine, err := s.Earning.SignUpsOf(r.Context(), a.CommunityID, a.ResidentID, 50)
+		if err != nil {
+			return err
+		}
+		for _, m := range mine {
+			if m.ActivityID == q.Get("activity") && m.Attendance == "out" {
+				v.Flash = s.T(r, "earning_pages.checkin.done_out_"+awardState(m.Award), m.Minutes, m.Points)
+			}
+		}
+	}
+	return s.RenderStatus(w, r, http.StatusOK, "resident_checkin", v)
+}
+
+// awardState names the outcome of a check-out for the flash message.
+func awardState(award string) string {
+	if award == "awarded" || award == "pending" {
+		return award
+	}
+	return "none"
+}
+
+func (s *Server) residentCheckinPost(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	id, code := r.PostFormValue("activity"), strings.TrimSpace(r.PostFormValue("code"))
+	var err error
+	switch r.PostFormValue("action") {
+	case "out":
+		_, err = s.Earning.CheckOut(r.Context(), a, a.CommunityID, id, earning.Code, code)
+	default:
+		_, err = s.Earning.CheckIn(r.Context(), a, a.CommunityID, id, earning.Code, code)
+	}
+	if err != nil {
+		d, derr := s.checkinData(r, a, id)
+		if derr != nil {
+			return derr
+		}
+		return s.reshow(w, r, err, "resident_checkin", d)
+	}
+	done := "in"
+	if r.PostFormValue("action") == "out" {
+		done = "out"
+	}
+	http.Redirect(w, r, "/resident/checkin?done="+done+"&activity="+id, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/earning"
+)
+
+// One activity for a worker: its roster (places, then the waiting list,
+// then cancellations) with attendance, ticking residents in and out,
+// scanning a resident's code, adding a resident, the rotating activity code
+// shown large on a phone, and closing the activity.
+func init() {
+	wk := []civic.Role{civic.RoleWorker}
+	AddPage(Page{Method: "GET", Path: "/worker/activities/{id}", Roles: wk, Handler: (*Server).workerActivity})
+	AddPage(Page{Method: "GET", Path: "/worker/activities/{id}/code", Roles: wk, Handler: (*Server).workerActivityCode})
+	AddPage(Page{Method: "POST", Path: "/worker/activities/{id}/attend", Roles: wk, Handler: (*Server).workerAttend})
+	AddPage(Page{Method: "POST", Path: "/worker/activities/{id}/add", Roles: wk, Handler: (*Server).workerAddResident})
+	AddPage(Page{Method: "POST", Path: "/worker/activities/{id}/close", Roles: wk, Handler: (*Server).workerClose})
+}
+
+type rosterRow struct {
+	earning.SignUp
+	Name, In, Out string
+}
+
+type workerActivityData struct {
+	A             activityRow
+	Roster        []rosterRow
+	Registered    int
+	Waiting       int
+	Attended      int
+	Over, Closed  bool
+	CanScan       bool
+	ResidentInput string
+}
+
+func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (d workerActivityData, err error) {
+	ctx := r.Context()
+	act, err := s.Earning.Activity(ctx, a.CommunityID, id)
+	if err != nil {
+		return d, err
+	}
+	names, _, err := s.indicatorNames(r, a.CommunityID)
+	if err != nil {
+		return d, err
+	}
+	now := s.earningNow()
+	d.A = activityRow{Activity: act, IndicatorName: names[act.Indicator], DeadlineAt: shanghai(act.Deadline),
+		When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04")}
+	d.Over, d.Closed, d.CanScan = !now.Before(act.End), act.Status == "closed", s.Earning.Codes != nil
+	roster, err := s.Earning.Roster(ctx, a.CommunityID, id)
+	if err != nil {
+		return d, err
+	}
+	for _, u := range roster {
+		switch {
+		case u.Status == "registered":
+			d.Registered++
+		case u.Status == "waitlisted":
+			d.Waiting++
+		}
+		if u.Attendance == "in" || u.Attendance == "out" {
+			d.Attended++
+		}
+		d.Roster = append(d.Roster, rosterRow{SignUp: u, Name: s.residentLabel(r, a.CommunityID, u.ResidentID), In: shanghai(u.In), Out: shanghai(u.Out)})
+	}
+	return d, nil
+}
+
+func (s *Server) workerActivity(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	d, err := s.workerActivityData(r, a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := View{Data: d}
+	switch done := r.URL.Query().Get("done"); done {
+	case "published", "in", "out", "added", "closed":
+		v.Flash = s.T(r, "earning_pages.activity.done_"+done)
+	}
+	return s.RenderStatus(w, r, http.StatusOK, "worker_activity", v)
+}
+
+func (s *Server) activityError(w http.ResponseWriter, r *http.Request, a civic.Actor, err error, input string) error {
+	d, derr := s.workerActivityData(r, a, r.PathValue("id"))
+	if derr != nil {
+		return derr
+	}
+	d.ResidentInput = input
+	return s.reshow(w, r, err, "worker_activity", d)
+}
+
+func (s *Server) workerAttend(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	id, value := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("value"))
+	m := earning.Tick
+	if r.PostFormValue("method") == "scan" {
+		m = earning.Scan
+	}
+	var err error
+	out := r.PostFormValue("action") == "out"
+	if out {
+		_, err = s.Earning.CheckOut(r.Context(), a, a.CommunityID, id, m, value)
+	} else {
+		_, err = s.Earning.CheckIn(r.Context(), a, a.CommunityID, id, m, value)
+	}
+	if err != nil {
+		return s.activityError(w, r, a, err, "")
+	}
+	done := "in"
+	if out {
+		done = "out"
+	}
+	http.Redirect(w, r, "/worker/activities/"+id+"?done="+done, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) workerAddResident(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	rid := strings.TrimSpace(r.PostFormValue("resident"))
+	if _, err := s.Earning.SignUp(r.Context(), a, a.CommunityID, r.PathValue("id"), rid, r.PostFormValue("wait") == "1"); err != nil {
+		return s.activityError(w, r, a, err, rid)
+	}
+	http.Redirect(w, r, "/worker/activities/"+r.PathValue("id")+"?done=added", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) workerClose(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	if err := s.Earning.CloseActivity(r.Context(), a, a.CommunityID, r.PathValue("id")); err != nil {
+		return s.activityError(w, r, a, err, "")
+	}
+	http.Redirect(w, r, "/worker/activities/"+r.PathValue("id")+"?done=closed", http.StatusSeeOther)
+	return nil
+}
+
+type activityCodeData struct {
+	Title, Code, Until string
+	ID                 string
+	Refresh            int
+}
+
+// workerActivityCode shows the code residents type, large enough to hold up
+// on a phone; the page reloads itself before the code turns.
+func (s *Server) workerActivityCode(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	id := r.PathValue("id")
+	act, err := s.Earning.Activity(r.Context(), a.CommunityID, id)
+	if err != nil {
+		return err
+	}
+	code, until, err := s.Earning.ActivityCode(r.Context(), a, a.CommunityID, id)
+	if err != nil {
+		return err
+	}
+	refresh := int(until.Sub(s.earningNow()).Seconds()) + 1
+	if refresh < 1 || refresh > int(earning.CodePeriod.Seconds())+1 {
+		refresh = 15
+	}
+	w.Header().Set("Refresh", strconv.Itoa(refresh))
+	return s.Render(w, r, "worker_activity_code", activityCodeData{Title: act.Title, Code: code, ID: id,
+		Until: until.In(civic.Shanghai).Format("15:04:05"), Refresh: refresh})
+}

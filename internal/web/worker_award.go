@@ -1,0 +1,185 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"civicpoints/internal/civic"
+	"civicpoints/internal/earning"
+	"civicpoints/internal/i18n"
+	"civicpoints/internal/ledger"
+)
+
+// The award form: one resident, or many at once (an activity's attendees or
+// a pasted list), with a result per resident. Each form carries a hidden
+// idempotency key made when it is rendered and passed to earning.Award or
+// earning.AwardBulk, so a double submit or a resent POST returns the first
+// answer instead of awarding twice.
+func init() {
+	wk := []civic.Role{civic.RoleWorker}
+	AddPage(Page{Method: "GET", Path: "/worker/award", Roles: wk, Nav: "earning_pages.nav.award", Handler: (*Server).workerAward})
+	AddPage(Page{Method: "POST", Path: "/worker/award", Roles: wk, Handler: (*Server).workerAwardPost})
+}
+
+type awardForm struct {
+	Key, BulkKey, Mode          string // mode: single or bulk; a key per form
+	Resident, Indicator, Points string
+	Reason, List, Activity      string
+}
+
+type awardResult struct {
+	Name, ResidentID, TransferID string
+	Balance                      int64
+	Error                        string
+}
+
+type workerAwardData struct {
+	Form           awardForm
+	Indicators     []option
+	ActivityTitle  string
+	Attendees      int
+	Results        []awardResult
+	Awarded        int
+	Failed         int
+	Replayed       bool
+	AwardedPoints  string
+	AwardIndicator string
+}
+
+func (s *Server) workerAwardData(r *http.Request, a civic.Actor, d *workerAwardData) error {
+	names, ins, err := s.indicatorNames(r, a.CommunityID)
+	if err != nil {
+		return err
+	}
+	d.Indicators = d.Indicators[:0]
+	for _, in := range ins {
+		d.Indicators = append(d.Indicators, option{Value: in.Code, Label: names[in.Code] + " · " + s.ruleText(r, in.Rule)})
+	}
+	if d.Form.Key == "" {
+		d.Form.Key = newFormKey()
+	}
+	if d.Form.BulkKey == "" {
+		d.Form.BulkKey = newFormKey()
+	}
+	if d.Form.Activity != "" {
+		act, err := s.Earning.Activity(r.Context(), a.CommunityID, d.Form.Activity)
+		if err != nil {
+			return err
+		}
+		d.ActivityTitle = act.Title
+		ids, err := s.attendees(r, a, act.ID)
+		if err != nil {
+			return err
+		}
+		d.Attendees = len(ids)
+		if d.Form.Indicator == "" {
+			d.Form.Indicator = act.Indicator
+		}
+	}
+	if d.Form.Mode == "" {
+		d.Form.Mode = "single"
+		if d.Form.Activity != "" {
+			d.Form.Mode = "bulk"
+		}
+	}
+	return nil
+}
+
+// attendees are the residents who came to an activity (checked in).
+func (s *Server) attendees(r *http.Request, a civic.Actor, activityID string) ([]string, error) {
+	roster, err := s.Earning.Roster(r.Context(), a.CommunityID, activityID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, u := range roster {
+		if u.Attendance == "in" || u.Attendance == "out" {
+			ids = append(ids, u.ResidentID)
+		}
+	}
+	return ids, nil
+}
+
+func (s *Server) workerAward(w http.ResponseWriter, r *http.Request) error {
+	a, _ := ActorFrom(r.Context())
+	q := r.URL.Query()
+	d := workerAwardData{Form: awardForm{Resident: q.Get("resident"), Activity: q.Get("activity"), Mode: q.Get("mode")}}
+	if err := s.workerAwardData(r, a, &d); err != nil {
+		return err
+	}
+	return s.Render(w, r, "worker_award", d)
+}
+
+func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a, _ := ActorFrom(ctx)
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	f := awardForm{Mode: r.PostFormValue("mode"), Resident: strings.TrimSpace(r.PostFormValue("resident")),
+		Indicator: r.PostFormValue("indicator"), Points: r.PostFormValue("points"), Reason: r.PostFormValue("reason"),
+		List: r.PostFormValue("list"), Activity: r.PostFormValue("activity")}
+	key := r.PostFormValue("key")
+	if f.Mode == "bulk" {
+		f.BulkKey = key
+	} else {
+		f.Key = key
+	}
+	d := workerAwardData{Form: f}
+	points, err := formInt(r, "points", 0)
+	if err == nil && f.Mode == "bulk" {
+		err = s.awardBulk(r, a, f, points, &d)
+	} else if err == nil {
+		var res ledger.Result
+		res, err = s.Earning.Award(ctx, a, a.CommunityID, earning.AwardRequest{ResidentID: f.Resident, Indicator: f.Indicator,
+			Points: points, Reason: f.Reason, IdemKey: "web:" + key})
+		if err == nil {
+			d.Awarded = 1
+			d.Results = []awardResult{{ResidentID: f.Resident, Name: s.residentLabel(r, a.CommunityID, f.Resident), TransferID: res.TransferID, Balance: res.Balance}}
+		}
+	}
+	if err != nil {
+		if derr := s.workerAwardData(r, a, &d); derr != nil {
+			return derr
+		}
+		return s.reshow(w, r, err, "worker_award", d)
+	}
+	// Done: show the results with a fresh form (and key) for the next award.
+	d.AwardedPoints, d.AwardIndicator = f.Points, f.Indicator
+	next := workerAwardData{Form: awardForm{Mode: f.Mode, Indicator: f.Indicator}, Results: d.Results, Awarded: d.Awarded,
+		Failed: d.Failed, Replayed: d.Replayed, AwardedPoints: d.AwardedPoints, AwardIndicator: d.AwardIndicator}
+	if err := s.workerAwardData(r, a, &next); err != nil {
+		return err
+	}
+	v := View{Data: next, Flash: s.T(r, "earning_pages.award.done", d.Awarded, d.Failed)}
+	return s.RenderStatus(w, r, http.StatusOK, "worker_award", v)
+}
+
+// awardBulk gives one award to an activity's attendees or a pasted list and
+// fills a result per resident.
+func (s *Server) awardBulk(r *http.Request, a civic.Actor, f awardForm, points int64, d *workerAwardData) error {
+	b := earning.Bulk{Indicator: f.Indicator, Points: points, Reason: f.Reason}
+	if f.Activity != "" {
+		ids, err := s.attendees(r, a, f.Activity)
+		if err != nil {
+			return err
+		}
+		b.ResidentIDs, b.Source = ids, ledger.Source{Kind: "activity", ID: f.Activity}
+	} else {
+		b.ResidentIDs = earning.ParseResidentList(f.List)
+	}
+	res, replayed, err := s.Earning.AwardBulk(r.Context(), a, a.CommunityID, b, "web:"+f.BulkKey)
+	if err != nil {
+		return err
+	}
+	lang := LangFrom(r.Context())
+	d.Awarded, d.Failed, d.Replayed = res.Awarded, res.Failed, replayed
+	for _, it := range res.Items {
+		ar := awardResult{ResidentID: it.ResidentID, Name: s.residentLabel(r, a.CommunityID, it.ResidentID), TransferID: it.TransferID, Balance: it.Balance}
+		if it.Error != nil {
+			ar.Error = i18n.Error(lang, it.Error)
+		}
+		d.Results = append(d.Results, ar)
+	}
+	return nil
+}
