@@ -29,8 +29,10 @@ func (s *Server) checkinData(r *http.Request, a civic.Actor, selected string) (d
 	}
 	now := s.earningNow()
 	for _, m := range mine {
-		if m.Status == "registered" && m.Activity.Status == "published" && now.Before(m.Activity.End) &&
-			!now.Before(m.Activity.Start.Add(-earning.CheckInEarly-24*time.Hour)) {
+		// Places at activities starting within a day, or on now; and, until
+		// the activity is closed, wherever the resident is still checked in.
+		open := now.Before(m.Activity.End) && !now.Before(m.Activity.Start.Add(-earning.CheckInEarly-24*time.Hour))
+		if m.Status == "registered" && m.Activity.Status == "published" && (open || m.Attendance == "in") {
 			d.Activities = append(d.Activities, mySignUpRow{MySignUp: m, When: shanghai(m.Activity.Start)})
 		}
 	}
