@@ -27,7 +27,7 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 		// A large import touches random pages of several hashed indexes; the
 		// default 2 MB page cache spills them to the WAL over and over.
 		// The setting is per connection, so it is put back afterwards.
-		if _, err := tx.Exec(ctx, "PRAGMA cache_size = -524288"); err != nil {
+		if _, err := tx.Exec(ctx, "PRAGMA cache_size = -1048576"); err != nil {
 			return err
 		}
 		defer tx.Exec(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
@@ -77,7 +77,7 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 			ids = append(ids, r.id)
 		}
 		if progress != nil && len(ids) < len(fresh) {
-			progress(len(ids), len(fresh))
+			progress(len(p.ok)-len(fresh)+len(ids), len(p.ok))
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -91,7 +91,7 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 	}
 	res.Added = len(ids)
 	if progress != nil && len(p.ok) > 0 {
-		progress(len(fresh), len(fresh))
+		progress(len(p.ok), len(p.ok))
 	}
 	return nil
 }
