@@ -9,48 +9,44 @@ import (
 	"civicpoints/internal/ledger"
 )
 
-// PrepareAward checks that indicatorCode exists and is active at at, that
-// points fit its rule (the fixed amount, the range, or any positive number of
-// hourly points) and stay within the resident's day, month and year caps
-// (Asia/Shanghai periods), and that the resident is registered and has not
-// left. It reserves the points against the caps inside tx and returns an
-// Award filled with community, resident, points, indicator, rule version and
-// an indicator source; the caller sets Reason, Actor and IdemKey and posts it
-// with ledger.AwardPoints in the same tx (a failure rolls both back).
-//
-// Prefer AwardTx, which also links the reservation to the transfer so that a
-// later reversal (ReleaseReversed) frees the caps again.
+// PrepareAward checks an award as AwardTx does and returns the Award to
+// post, without posting or recording it (AwardTx does both).
 func (s *Service) PrepareAward(ctx context.Context, tx *db.Tx, communityID, residentID, indicatorCode string, points int64, at time.Time) (a ledger.Award, err error) {
 	defer civic.Wrap(&err, "earning.PrepareAward(%s, %s)", residentID, indicatorCode)
 	a, _, err = s.prepare(ctx, tx, communityID, residentID, indicatorCode, points, at)
 	return a, err
 }
 
-func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentID, code string, points int64, at time.Time) (ledger.Award, string, error) {
+// prepare checks that code names an indicator in force at at, that points
+// fit its rule (the fixed amount, the range, or any positive number of hourly
+// points) and stay within the resident's day, month and year caps
+// (Asia/Shanghai periods), and that the resident is registered and has not
+// left. It returns the Award to post, with the rule version in force.
+func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentID, code string, points int64, at time.Time) (ledger.Award, Indicator, error) {
 	in, err := getIndicator(ctx, tx, communityID, code)
 	if err != nil {
-		return ledger.Award{}, "", err
+		return ledger.Award{}, in, err
 	}
 	if err := checkPoints(in, points, at); err != nil {
-		return ledger.Award{}, "", err
+		return ledger.Award{}, in, err
 	}
 	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
-		return ledger.Award{}, "", err
+		return ledger.Award{}, in, err
 	}
-	if err := lockTally(ctx, tx, communityID, residentID, code); err != nil {
-		return ledger.Award{}, "", err
+	// Only a capped indicator needs concurrent awards to one resident to
+	// queue on the tally row, so the cap sums see every committed award.
+	if in.CapDay > 0 || in.CapMonth > 0 || in.CapYear > 0 {
+		if err := lockTally(ctx, tx, communityID, residentID, code); err != nil {
+			return ledger.Award{}, in, err
+		}
+		if err := checkCaps(ctx, tx, communityID, residentID, in, points, at); err != nil {
+			return ledger.Award{}, in, err
+		}
 	}
-	if err := checkCaps(ctx, tx, communityID, residentID, in, points, at); err != nil {
-		return ledger.Award{}, "", err
-	}
-	id := civic.NewID()
-	_, err = tx.Exec(ctx, `INSERT INTO earning_awards (community_id, id, resident_id, indicator, category, rule_version, points, day, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		communityID, id, residentID, code, in.Category, in.Version, points, Day(at), db.Millis(at))
 	return ledger.Award{
 		CommunityID: communityID, ResidentID: residentID, Points: points,
 		Indicator: code, RuleVersion: in.Version, Source: ledger.Source{Kind: "indicator", ID: code},
-	}, id, err
+	}, in, nil
 }
 
 func checkPoints(in Indicator, points int64, at time.Time) error {
@@ -147,7 +143,7 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 	if err != nil {
 		return res, err
 	}
-	a, reservation, err := s.prepare(ctx, tx, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
+	a, in, err := s.prepare(ctx, tx, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
 	if err != nil {
 		return res, err
 	}
@@ -159,7 +155,11 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 	if err != nil {
 		return res, err
 	}
-	_, err = tx.Exec(ctx, "UPDATE earning_awards SET transfer_id = $3 WHERE community_id = $1 AND id = $2", communityID, reservation, res.TransferID)
+	// Recorded for the caps, linked to its transfer so a reversal
+	// (ReleaseReversed) frees the room again.
+	_, err = tx.Exec(ctx, `INSERT INTO earning_awards (community_id, id, resident_id, indicator, category, rule_version, points, day, created_at, transfer_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		communityID, civic.NewID(), r.ResidentID, a.Indicator, in.Category, in.Version, r.Points, Day(r.At), db.Millis(r.At), res.TransferID)
 	return res, err
 }
 
