@@ -2,11 +2,14 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestParse(t *testing.T) {
@@ -106,4 +109,27 @@ func TestWithTxRollsBack(t *testing.T) {
 			t.Fatalf("count = %d, err %v; want 0", n, err)
 		}
 	})
+}
+
+// A serialization failure (SQLSTATE 40001) makes WithTx run the function
+// again; another error does not.
+func TestWithTxRetriesSerializationFailures(t *testing.T) {
+	d := dbtest.SQLite(t)
+	calls := 0
+	err := d.WithTx(context.Background(), func(tx *db.Tx) error {
+		calls++
+		if calls < 3 {
+			return &pgconn.PgError{Code: "40001", Message: "could not serialize access"}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("err %v after %d calls, want nil after 3", err, calls)
+	}
+	calls = 0
+	boom := errors.New("boom")
+	err = d.WithTx(context.Background(), func(tx *db.Tx) error { calls++; return boom })
+	if err != boom || calls != 1 {
+		t.Fatalf("err %v after %d calls, want boom after 1", err, calls)
+	}
 }
