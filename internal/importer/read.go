@@ -83,15 +83,17 @@ func readXLSX(r io.Reader) ([]registry.ImportRow, error) {
 		return nil, civic.Errorf(civic.Invalid, "import.bad_xlsx", "the Excel file cannot be read: %v", err)
 	}
 	defer it.Close()
-	var records [][]string
+	var m rowMapper
 	for it.Next() {
 		cols, err := it.Columns()
 		if err != nil {
 			return nil, civic.Errorf(civic.Invalid, "import.bad_xlsx", "the Excel file cannot be read: %v", err)
 		}
-		records = append(records, cols)
+		if err := m.add(cols); err != nil {
+			return nil, err
+		}
 	}
-	return toRows(records)
+	return m.done()
 }
 
 func readCSV(br *bufio.Reader) ([]registry.ImportRow, error) {
@@ -114,7 +116,7 @@ func readCSV(br *bufio.Reader) ([]registry.ImportRow, error) {
 	cr := csv.NewReader(bytes.NewReader(all))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	var records [][]string
+	var m rowMapper
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -123,47 +125,57 @@ func readCSV(br *bufio.Reader) ([]registry.ImportRow, error) {
 		if err != nil {
 			return nil, civic.Errorf(civic.Invalid, "import.bad_csv", "the CSV file cannot be read: %v", err)
 		}
-		records = append(records, rec)
+		if err := m.add(rec); err != nil {
+			return nil, err
+		}
 	}
-	return toRows(records)
+	return m.done()
 }
 
-// toRows maps records by the header in the first non-empty row.
-func toRows(records [][]string) ([]registry.ImportRow, error) {
-	start := 0
-	for start < len(records) && blank(records[start]) {
-		start++
+// rowMapper maps records, one at a time as they are read, by the header in
+// the first non-empty one; a large file is never held twice.
+type rowMapper struct {
+	line int            // records seen, blank ones included: the file's row number
+	idx  map[string]int // field → column, once the header is seen
+	rows []registry.ImportRow
+}
+
+func (m *rowMapper) add(rec []string) error {
+	m.line++
+	if blank(rec) {
+		return nil
 	}
-	if start == len(records) {
+	if m.idx == nil {
+		idx, missing := mapHeader(rec)
+		if len(missing) > 0 {
+			return civic.Errorf(civic.Invalid, "import.missing_columns", "the header row lacks the column(s) %s: download the template to see the expected headers", strings.Join(missing, "、"))
+		}
+		m.idx = idx
+		return nil
+	}
+	get := func(field string) string {
+		j, ok := m.idx[field]
+		if !ok || j >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[j])
+	}
+	m.rows = append(m.rows, registry.ImportRow{Line: m.line,
+		Estate: get("estate"), Building: get("building"), Unit: get("unit"), Room: get("room"),
+		Tenure: get("tenure"), Disability: get("disability"),
+		Name: get("name"), Gender: get("gender"), BirthDate: get("birth_date"), IDNumber: get("id_number"),
+		Phone: get("phone"), Relation: get("relation"), MovedIn: get("moved_in")})
+	return nil
+}
+
+func (m *rowMapper) done() ([]registry.ImportRow, error) {
+	switch {
+	case m.idx == nil:
 		return nil, civic.Errorf(civic.Invalid, "import.empty", "the file is empty")
-	}
-	idx, missing := mapHeader(records[start])
-	if len(missing) > 0 {
-		return nil, civic.Errorf(civic.Invalid, "import.missing_columns", "the header row lacks the column(s) %s: download the template to see the expected headers", strings.Join(missing, "、"))
-	}
-	var rows []registry.ImportRow
-	for i := start + 1; i < len(records); i++ {
-		rec := records[i]
-		if blank(rec) {
-			continue
-		}
-		get := func(field string) string {
-			j, ok := idx[field]
-			if !ok || j >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[j])
-		}
-		rows = append(rows, registry.ImportRow{Line: i + 1,
-			Estate: get("estate"), Building: get("building"), Unit: get("unit"), Room: get("room"),
-			Tenure: get("tenure"), Disability: get("disability"),
-			Name: get("name"), Gender: get("gender"), BirthDate: get("birth_date"), IDNumber: get("id_number"),
-			Phone: get("phone"), Relation: get("relation"), MovedIn: get("moved_in")})
-	}
-	if len(rows) == 0 {
+	case len(m.rows) == 0:
 		return nil, civic.Errorf(civic.Invalid, "import.no_rows", "the file has a header but no residents")
 	}
-	return rows, nil
+	return m.rows, nil
 }
 
 func blank(rec []string) bool {
