@@ -27,11 +27,11 @@ type workerExportData struct {
 
 func (s *Server) workerExportForm(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	estates, err := s.Registry.Estates(r.Context(), a.CommunityID)
+	cached, err := s.counts(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "worker_export", workerExportData{Estates: estates, Colours: visibleColours(a)})
+	return s.Render(w, r, "worker_export", workerExportData{Estates: cached.Estates, Colours: visibleColours(a)})
 }
 
 func (s *Server) workerExportXLSX(w http.ResponseWriter, r *http.Request) error {

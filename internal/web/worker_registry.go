@@ -81,14 +81,11 @@ func (s *Server) workerRegistry(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/worker/registry/estates/"+url.PathEscape(d.EstateID)+"?addr="+url.QueryEscape(d.Addr), http.StatusSeeOther)
 		return nil
 	}
-	estates, err := s.Registry.Estates(ctx, a.CommunityID)
+	cached, err := s.counts(ctx, a)
 	if err != nil {
 		return err
 	}
-	counts, err := s.Registry.ColourCounts(ctx, a, a.CommunityID)
-	if err != nil {
-		return err
-	}
+	estates, counts := cached.Estates, cached.Colours
 	totals := map[registry.Colour]int{}
 	for _, e := range estates {
 		row := estateRow{Estate: e}

@@ -27,13 +27,13 @@ func (s *Server) workerEstate(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	ctx := r.Context()
 	id := r.PathValue("id")
-	estates, err := s.Registry.Estates(ctx, a.CommunityID)
+	cached, err := s.counts(ctx, a)
 	if err != nil {
 		return err
 	}
 	d := workerEstateData{Addr: strings.TrimSpace(r.URL.Query().Get("addr"))}
 	found := false
-	for _, e := range estates {
+	for _, e := range cached.Estates {
 		if e.ID == id {
 			d.Estate, found = e, true
 		}

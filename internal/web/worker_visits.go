@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"sort"
 	"strings"
 
+	"civicpoints/internal/civic"
 	"civicpoints/internal/registry"
 )
 
@@ -30,26 +33,31 @@ func (s *Server) workerVisits(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := workerVisitsData{Scope: q.Get("scope"), Today: registry.Today(s.Clock.Now()).Format("2006-01-02")}
-	var err error
-	if d.Estates, err = s.Registry.Estates(ctx, a.CommunityID); err != nil {
+	cached, err := s.counts(ctx, a)
+	if err != nil {
 		return err
 	}
+	d.Estates = cached.Estates
 	own, err := s.Registry.WorkerEstates(ctx, a.CommunityID, a.UserID)
 	if err != nil {
 		return err
 	}
 	d.HasOwn = len(own) > 0
-	var estates []string // nil: the worker's own grid (the service's default)
+	var estates []string
 	switch d.Scope {
 	case "", "mine":
-		d.Scope = "mine"
-	case "all":
-		estates = []string{}
+		d.Scope, estates = "mine", own
 	default:
 		estates = []string{d.Scope}
 	}
+	if len(estates) == 0 || d.Scope == "all" {
+		estates = nil
+		for _, e := range d.Estates {
+			estates = append(estates, e.ID)
+		}
+	}
 	var next string
-	if d.Due, next, err = s.Registry.DueVisits(ctx, a, a.CommunityID, estates, q.Get("cursor"), regPageSize); err != nil {
+	if d.Due, next, err = s.dueAcross(ctx, a, estates, q.Get("cursor")); err != nil {
 		return err
 	}
 	d.Next = nextURL(r, "cursor", next)
@@ -59,6 +67,37 @@ func (s *Server) workerVisits(w http.ResponseWriter, r *http.Request) error {
 		v.Flash = s.T(r, "registry.ui.visit_recorded")
 	}
 	return s.RenderStatus(w, r, http.StatusOK, "worker_visits", v)
+}
+
+// dueAcross lists the due visits of several estates, soonest first, by
+// asking for each estate alone and merging: the due-date index leads with
+// the estate, so one query over many estates would sort every due resident.
+func (s *Server) dueAcross(ctx context.Context, a civic.Actor, estates []string, cursor string) ([]registry.DueVisit, string, error) {
+	var all []registry.DueVisit
+	more := false
+	for _, e := range estates {
+		page, next, err := s.Registry.DueVisits(ctx, a, a.CommunityID, []string{e}, cursor, regPageSize)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, page...)
+		more = more || next != ""
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].VisitDue != all[j].VisitDue {
+			return all[i].VisitDue < all[j].VisitDue
+		}
+		return all[i].ID < all[j].ID
+	})
+	if len(all) > regPageSize {
+		all, more = all[:regPageSize], true
+	}
+	next := ""
+	if more && len(all) > 0 {
+		last := all[len(all)-1]
+		next = last.VisitDue + "_" + last.ID // the registry's due-list cursor
+	}
+	return all, next, nil
 }
 
 func (s *Server) workerRecordVisit(w http.ResponseWriter, r *http.Request) error {
