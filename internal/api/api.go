@@ -153,27 +153,6 @@ func actorOf(r *http.Request) civic.Actor {
 	return a
 }
 
-// Status maps an error code to its HTTP status.
-func Status(code civic.Code) int {
-	switch code {
-	case civic.Invalid:
-		return http.StatusBadRequest
-	case civic.Unauthenticated:
-		return http.StatusUnauthorized
-	case civic.Forbidden:
-		return http.StatusForbidden
-	case civic.NotFound:
-		return http.StatusNotFound
-	case civic.Conflict, civic.InsufficientPoints, civic.OutOfStock, civic.IdempotencyConflict:
-		return http.StatusConflict
-	case civic.TooManyRequests:
-		return http.StatusTooManyRequests
-	case civic.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := civic.ErrorCode(err)
 	if errors.Is(err, context.Canceled) || errors.Is(err, db.ErrClosed) {
@@ -187,7 +166,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == civic.Unavailable && civic.AsError(err) == nil {
 		msg = i18n.T(lang, "error.unavailable")
 	}
-	writeJSON(w, Status(code), map[string]any{"error": map[string]string{"code": string(code), "message": msg}})
+	writeJSON(w, code.HTTPStatus(), map[string]any{"error": map[string]string{"code": string(code), "message": msg}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -74,3 +74,26 @@ func Wrap(errp *error, format string, args ...any) {
 		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
 	}
 }
+
+// HTTPStatus is the one mapping from error codes to HTTP status codes, used
+// by the pages and the API alike. A state that forbids the request (not
+// enough points, no stock, a reused key) is a conflict, 409.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case Invalid:
+		return 400
+	case Unauthenticated:
+		return 401
+	case Forbidden:
+		return 403
+	case NotFound:
+		return 404
+	case Conflict, InsufficientPoints, OutOfStock, IdempotencyConflict:
+		return 409
+	case TooManyRequests:
+		return 429
+	case Unavailable:
+		return 503
+	}
+	return 500
+}

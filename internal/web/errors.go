@@ -7,29 +7,8 @@ import (
 	"civicpoints/internal/i18n"
 )
 
-// HTTPStatus is the one mapping from error codes to HTTP status codes.
-func HTTPStatus(c civic.Code) int {
-	switch c {
-	case civic.Invalid:
-		return http.StatusBadRequest
-	case civic.Unauthenticated:
-		return http.StatusUnauthorized
-	case civic.Forbidden:
-		return http.StatusForbidden
-	case civic.NotFound:
-		return http.StatusNotFound
-	case civic.Conflict, civic.IdempotencyConflict:
-		return http.StatusConflict
-	case civic.InsufficientPoints, civic.OutOfStock:
-		return http.StatusUnprocessableEntity
-	case civic.TooManyRequests:
-		return http.StatusTooManyRequests
-	case civic.Unavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
-	}
-}
+// HTTPStatus maps an error code to its HTTP status (civic.Code.HTTPStatus).
+func HTTPStatus(c civic.Code) int { return c.HTTPStatus() }
 
 // fail turns a handler's error into the response: unauthenticated goes to
 // the login page; anything else is the error page with a translated message

@@ -221,8 +221,8 @@ func TestHTTPStatus(t *testing.T) {
 		want int
 	}{
 		{civic.Invalid, 400}, {civic.Unauthenticated, 401}, {civic.Forbidden, 403}, {civic.NotFound, 404},
-		{civic.Conflict, 409}, {civic.IdempotencyConflict, 409}, {civic.InsufficientPoints, 422},
-		{civic.OutOfStock, 422}, {civic.TooManyRequests, 429}, {civic.Unavailable, 503}, {civic.Internal, 500},
+		{civic.Conflict, 409}, {civic.IdempotencyConflict, 409}, {civic.InsufficientPoints, 409},
+		{civic.OutOfStock, 409}, {civic.TooManyRequests, 429}, {civic.Unavailable, 503}, {civic.Internal, 500},
 	}
 	for _, tt := range tests {
 		if got := web.HTTPStatus(tt.code); got != tt.want {
