@@ -29,6 +29,8 @@ type App struct {
 	Batch *db.Batcher
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
+	// Codes issues and verifies residents' credit codes.
+	Codes *credit.Codes
 	// VerifyCode resolves a scanned resident code to the resident for the
 	// station counter; nil means the credit service's Verify (tests replace it).
 	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
@@ -40,7 +42,7 @@ func (a *App) verifyCode(ctx context.Context, communityID, payload string) (stri
 	if a.VerifyCode != nil {
 		return a.VerifyCode(ctx, communityID, payload)
 	}
-	v, err := credit.NewCodes(a.DB, a.Clock, a.Registry).Verify(ctx, communityID, payload)
+	v, err := a.Codes.Verify(ctx, communityID, payload)
 	return v.ResidentID, err
 }
 
@@ -79,6 +81,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
+	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as
 	// the station counter (VerifyCode when set, else credit's Verify).
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch)
@@ -91,8 +94,9 @@ func (a *App) Close() error {
 	return a.DB.Close()
 }
 
-// Group commit: SQLite has one writer; PostgreSQL commits on a few
-// connections at once, each batch holding up to batchSize requests.
+// Group commit: SQLite has one writer; PostgreSQL commits on several
+// connections at once (its round trips, not its fsyncs, are the limit), each
+// batch holding up to batchSize requests.
 const (
 	batchWriters = 16
 	batchSize    = 256

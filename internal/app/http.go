@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"civicpoints/internal/credit"
 	"civicpoints/internal/web"
 )
 
@@ -34,7 +33,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning,
-		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: credit.NewCodes(a.DB, a.Clock, a.Registry)})
+		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: a.Codes})
 	if err != nil {
 		// The templates are embedded: a parse error is a bug caught by every
 		// test that builds a handler, never a runtime condition.
