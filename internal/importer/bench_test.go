@@ -13,7 +13,10 @@ import (
 	"civicpoints/internal/registry"
 )
 
-var benchRows = flag.Int("import-rows", 400000, "rows in the BenchmarkImport file")
+var (
+	benchRows = flag.Int("import-rows", 400000, "rows in the BenchmarkImport file")
+	benchFile = flag.String("import-file", "", "write the BenchmarkImport file here and keep it (for timing `civicpoints import residents` on it)")
+)
 
 // BenchmarkImport writes an xlsx file of -import-rows synthetic residents
 // (6 estates, one household per 2.43 residents) and times reading and
@@ -24,6 +27,9 @@ func BenchmarkImport(b *testing.B) {
 	n := *benchRows
 	rows := registry.SyntheticRows(7, []string{"春江花园", "江滨小区", "府山苑", "柯城新村", "衢江公寓", "百汇家园"}, n*100/243, n, now)
 	path := filepath.Join(b.TempDir(), "residents.xlsx")
+	if *benchFile != "" {
+		path = *benchFile
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
