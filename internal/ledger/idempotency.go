@@ -64,25 +64,27 @@ func LookupKey(ctx context.Context, q db.Querier, communityID, key, hash string)
 	return &st, nil
 }
 
-// errKeyRace: another transaction committed the same key first.
+// errKeyRace: the key was stored by a transaction that committed first.
 var errKeyRace = errors.New("ledger: idempotency key taken concurrently")
 
 // Idempotent runs do through the group-commit batcher under an idempotency
 // key. The first request with a key runs and its answer is stored in the
 // same transaction as its effects; a replay with the same request returns that
-// answer without running; a different request with the key gets
-// idempotency_conflict. Concurrent requests with one key produce one effect.
+// answer; a different request with the key gets idempotency_conflict.
+// Concurrent requests with one key produce one effect.
+//
+// Replays are answered from the reader before reaching the writer, which then
+// runs only new requests; a key stored meanwhile is caught by the insert of
+// the answer, which then undoes the request and returns the stored answer.
 func Idempotent(ctx context.Context, b *db.Batcher, d *db.DB, shard, communityID, key, hash string,
 	do func(tx *db.Tx) (Stored, error)) (st Stored, replayed bool, err error) {
-	err = b.Do(ctx, shard, func(tx *db.Tx) error {
-		prev, err := LookupKey(ctx, tx, communityID, key, hash)
-		if err != nil {
-			return err
-		}
+	if prev, err := LookupKey(ctx, d, communityID, key, hash); err != nil || prev != nil {
 		if prev != nil {
-			st, replayed = *prev, true
-			return nil
+			st = *prev
 		}
+		return st, prev != nil, err
+	}
+	err = b.Do(ctx, shard, func(tx *db.Tx) error {
 		s, err := do(tx)
 		if err != nil {
 			return err
@@ -92,12 +94,12 @@ func Idempotent(ctx context.Context, b *db.Batcher, d *db.DB, shard, communityID
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id, key) DO NOTHING RETURNING key`,
 			communityID, key, hash, s.Status, string(s.Body), time.Now().UnixMilli()).Scan(&got)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errKeyRace // our savepoint rolls back; the winner's answer is read below
+			return errKeyRace
 		}
 		if err != nil {
 			return err
 		}
-		st, replayed = s, false
+		st = s
 		return nil
 	})
 	if errors.Is(err, errKeyRace) {
@@ -110,5 +112,5 @@ func Idempotent(ctx context.Context, b *db.Batcher, d *db.DB, shard, communityID
 		}
 		return *prev, true, nil
 	}
-	return st, replayed, err
+	return st, false, err
 }
