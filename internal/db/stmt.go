@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache keeps prepared statements for SQLite, where preparing (parsing)
@@ -16,7 +17,13 @@ import (
 type stmtCache struct {
 	pool  *sql.DB
 	stmts sync.Map // query → *sql.Stmt
+	n     atomic.Int32
 }
+
+// maxCached bounds the cache: queries built with a varying number of
+// parameters (bulk inserts, IN lists) would otherwise each hold a statement
+// forever. Past the bound, new queries simply run unprepared.
+const maxCached = 1000
 
 func (c *stmtCache) get(q string) *sql.Stmt {
 	if c == nil {
@@ -36,9 +43,14 @@ func (c *stmtCache) prepare(ctx context.Context, queries []string) {
 		if _, ok := c.stmts.Load(q); ok {
 			continue
 		}
+		if c.n.Load() >= maxCached || len(q) > 4096 {
+			continue
+		}
 		if s, err := c.pool.PrepareContext(ctx, q); err == nil {
 			if _, loaded := c.stmts.LoadOrStore(q, s); loaded {
 				s.Close()
+			} else {
+				c.n.Add(1)
 			}
 		}
 	}
