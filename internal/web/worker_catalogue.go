@@ -30,19 +30,25 @@ type indicatorRow struct {
 	Name, Desc, RuleText string
 }
 
-func (s *Server) workerCatalogue(w http.ResponseWriter, r *http.Request) error {
+// catalogueData is the catalogue page: the categories with their
+// indicators, and the category forms as last submitted (when refused).
+type catalogueData struct {
+	Groups      []catalogueGroup
+	NewCategory categoryForm
+	Rename      categoryForm
+}
+
+func (s *Server) catalogueData(r *http.Request, a civic.Actor) (d catalogueData, err error) {
 	ctx := r.Context()
-	a, _ := ActorFrom(ctx)
 	lang := string(LangFrom(ctx))
 	cats, err := s.Earning.Categories(ctx, a.CommunityID)
 	if err != nil {
-		return err
+		return d, err
 	}
 	ins, err := s.Earning.Indicators(ctx, a.CommunityID)
 	if err != nil {
-		return err
+		return d, err
 	}
-	var groups []catalogueGroup
 	for _, c := range cats {
 		g := catalogueGroup{Category: c, Name: c.Name(lang)}
 		for _, in := range ins {
@@ -51,12 +57,29 @@ func (s *Server) workerCatalogue(w http.ResponseWriter, r *http.Request) error {
 					Desc: pick(lang, in.DescZH, in.DescEN), RuleText: s.ruleText(r, in.Rule)})
 			}
 		}
-		groups = append(groups, g)
+		d.Groups = append(d.Groups, g)
 	}
-	v := View{Data: groups}
+	d.NewCategory.New = true
+	return d, nil
+}
+
+func (s *Server) workerCatalogue(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a, _ := ActorFrom(ctx)
+	lang := string(LangFrom(ctx))
+	d, err := s.catalogueData(r, a)
+	if err != nil {
+		return err
+	}
+	v := View{Data: d}
 	if code := r.URL.Query().Get("saved"); code != "" {
 		if in, err := s.Earning.Indicator(ctx, a.CommunityID, code); err == nil {
 			v.Flash = s.T(r, "earning_pages.catalogue.saved", in.Name(lang), in.Version)
+		}
+	}
+	if code := r.URL.Query().Get("category"); code != "" {
+		if c, err := s.Earning.Category(ctx, a.CommunityID, code); err == nil {
+			v.Flash = s.T(r, "earning_pages.catalogue.category_saved", c.Name(lang))
 		}
 	}
 	return s.RenderStatus(w, r, http.StatusOK, "worker_catalogue", v)
