@@ -47,6 +47,15 @@ func scanActivity(row interface{ Scan(...any) error }) (a Activity, err error) {
 
 // Publish creates an activity.
 func (s *Service) Publish(ctx context.Context, actor civic.Actor, communityID string, in Activity) (a Activity, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		a, err = s.PublishTx(ctx, tx, actor, communityID, in)
+		return err
+	})
+	return a, err
+}
+
+// PublishTx is Publish inside tx, for callers that make it idempotent.
+func (s *Service) PublishTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, in Activity) (a Activity, err error) {
 	defer civic.Wrap(&err, "earning.Publish(%s)", in.Title)
 	if err := requireWorker(actor, communityID); err != nil {
 		return a, err
@@ -76,7 +85,7 @@ func (s *Service) Publish(ctx context.Context, actor civic.Actor, communityID st
 	if in.Capacity < 1 || in.Capacity > 10000 {
 		return a, civic.Errorf(civic.Invalid, "earning.bad_capacity", "capacity must be between 1 and 10000, not %d", in.Capacity)
 	}
-	ind, err := getIndicator(ctx, s.DB, communityID, in.Indicator)
+	ind, err := getIndicator(ctx, tx, communityID, in.Indicator)
 	if err != nil {
 		return a, err
 	}
@@ -96,7 +105,7 @@ func (s *Service) Publish(ctx context.Context, actor civic.Actor, communityID st
 	in.ID, in.Status, in.CreatedBy, in.Taken = civic.NewID(), "published", actor.Name, 0
 	var secret [16]byte
 	_, _ = rand.Read(secret[:])
-	_, err = s.DB.Exec(ctx, "INSERT INTO earning_activities (community_id, "+activityCols+`, code_secret, created_at)
+	_, err = tx.Exec(ctx, "INSERT INTO earning_activities (community_id, "+activityCols+`, code_secret, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		communityID, in.ID, in.Title, in.Description, in.Indicator, in.Place, db.Millis(in.Start), db.Millis(in.End),
 		db.Millis(in.Deadline), in.Capacity, boolInt(in.InviteOnly), in.Points, 0, in.Status, in.CreatedBy,

@@ -99,9 +99,18 @@ func (s *Service) who(ctx context.Context, tx *db.Tx, actor civic.Actor, communi
 // CheckIn records that a resident arrived. Workers may check in residents who
 // did not sign up (walk-ins); residents typing the code must have a place.
 func (s *Service) CheckIn(ctx context.Context, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		u, err = s.CheckInTx(ctx, tx, actor, communityID, activityID, m, value)
+		return err
+	})
+	return u, err
+}
+
+// CheckInTx is CheckIn inside tx, for callers that make it idempotent.
+func (s *Service) CheckInTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
 	defer civic.Wrap(&err, "earning.CheckIn(%s, %s)", activityID, m)
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
 		if err != nil {
 			return err
@@ -142,16 +151,25 @@ func (s *Service) CheckIn(ctx context.Context, actor civic.Actor, communityID, a
 		}
 		u, err = getSignUp(ctx, tx, communityID, activityID, rid)
 		return err
-	})
+	}()
 	return u, err
 }
 
 // CheckOut records that a resident left and awards the points: minutes from
 // check-in to check-out, capped by the activity's length.
 func (s *Service) CheckOut(ctx context.Context, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		u, err = s.CheckOutTx(ctx, tx, actor, communityID, activityID, m, value)
+		return err
+	})
+	return u, err
+}
+
+// CheckOutTx is CheckOut inside tx, for callers that make it idempotent.
+func (s *Service) CheckOutTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
 	defer civic.Wrap(&err, "earning.CheckOut(%s, %s)", activityID, m)
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
 		if err != nil {
 			return err
@@ -185,7 +203,7 @@ func (s *Service) CheckOut(ctx context.Context, actor civic.Actor, communityID, 
 		}
 		u, err = getSignUp(ctx, tx, communityID, activityID, rid)
 		return err
-	})
+	}()
 	return u, err
 }
 

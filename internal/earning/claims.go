@@ -43,6 +43,15 @@ func scanClaim(row interface{ Scan(...any) error }) (c Claim, err error) {
 // approve: the indicator must count hours, the day be within the last 90
 // days, and evidence (who, where, what) given.
 func (s *Service) ReportHours(ctx context.Context, actor civic.Actor, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		c, err = s.ReportHoursTx(ctx, tx, actor, communityID, residentID, indicator, minutes, day, evidence)
+		return err
+	})
+	return c, err
+}
+
+// ReportHoursTx is ReportHours inside tx, for callers that make it idempotent.
+func (s *Service) ReportHoursTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
 	defer civic.Wrap(&err, "earning.ReportHours(%s)", residentID)
 	if err := requireSelf(actor, communityID, residentID); err != nil {
 		return c, err
@@ -58,7 +67,7 @@ func (s *Service) ReportHours(ctx context.Context, actor civic.Actor, communityI
 	if perr != nil || day > today || d.Before(s.now().AddDate(0, 0, -91)) {
 		return c, civic.Errorf(civic.Invalid, "earning.bad_service_day", "the day of service must be within the last 90 days, not %q", day)
 	}
-	in, err := getIndicator(ctx, s.DB, communityID, indicator)
+	in, err := getIndicator(ctx, tx, communityID, indicator)
 	if err != nil {
 		return c, err
 	}
@@ -70,7 +79,7 @@ func (s *Service) ReportHours(ctx context.Context, actor civic.Actor, communityI
 	}
 	c = Claim{ID: civic.NewID(), Kind: "hours", ResidentID: residentID, Indicator: indicator, Minutes: minutes, ServiceDay: day,
 		Evidence: evidence, Status: "pending", CreatedAt: s.now()}
-	return c, s.DB.WithTx(ctx, func(tx *db.Tx) error { return insertClaim(ctx, tx, communityID, c) })
+	return c, insertClaim(ctx, tx, communityID, c)
 }
 
 func insertClaim(ctx context.Context, tx *db.Tx, communityID string, c Claim) error {

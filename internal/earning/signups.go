@@ -58,6 +58,15 @@ func getSignUp(ctx context.Context, q db.Querier, communityID, activityID, resid
 // waiting list and moves up when someone cancels. Invite-only activities take
 // sign-ups from workers only.
 func (s *Service) SignUp(ctx context.Context, actor civic.Actor, communityID, activityID, residentID string, wait bool) (u SignUp, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		u, err = s.SignUpTx(ctx, tx, actor, communityID, activityID, residentID, wait)
+		return err
+	})
+	return u, err
+}
+
+// SignUpTx is SignUp inside tx, for callers that make it idempotent.
+func (s *Service) SignUpTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID, residentID string, wait bool) (u SignUp, err error) {
 	defer civic.Wrap(&err, "earning.SignUp(%s, %s)", activityID, residentID)
 	if err := requireSelf(actor, communityID, residentID); err != nil {
 		return u, err
@@ -66,7 +75,7 @@ func (s *Service) SignUp(ctx context.Context, actor civic.Actor, communityID, ac
 		return u, err
 	}
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
 		if err != nil {
 			return err
@@ -105,19 +114,24 @@ func (s *Service) SignUp(ctx context.Context, actor civic.Actor, communityID, ac
 		}
 		u, err = getSignUp(ctx, tx, communityID, activityID, residentID)
 		return err
-	})
+	}()
 	return u, err
 }
 
 // Cancel gives up a place (or a place on the waiting list) before the
 // deadline; the first resident waiting moves up.
 func (s *Service) Cancel(ctx context.Context, actor civic.Actor, communityID, activityID, residentID string) (err error) {
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.CancelTx(ctx, tx, actor, communityID, activityID, residentID) })
+}
+
+// CancelTx is Cancel inside tx, for callers that make it idempotent.
+func (s *Service) CancelTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID, residentID string) (err error) {
 	defer civic.Wrap(&err, "earning.Cancel(%s, %s)", activityID, residentID)
 	if err := requireSelf(actor, communityID, residentID); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	return func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
 		if err != nil {
 			return err
@@ -140,7 +154,7 @@ func (s *Service) Cancel(ctx context.Context, actor civic.Actor, communityID, ac
 			return nil
 		}
 		return promote(ctx, tx, communityID, activityID, now)
-	})
+	}()
 }
 
 // promote hands a freed place to the longest-waiting resident, or frees it.

@@ -1,10 +1,10 @@
 package earning
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
-	"net/http"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -43,6 +43,15 @@ func scanSuggestion(row interface{ Scan(...any) error }) (g Suggestion, err erro
 
 // Submit records a suggestion with an optional photo (JPEG, PNG or WebP).
 func (s *Service) Submit(ctx context.Context, actor civic.Actor, communityID, residentID, title, body string, photo []byte) (g Suggestion, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		g, err = s.SubmitTx(ctx, tx, actor, communityID, residentID, title, body, photo)
+		return err
+	})
+	return g, err
+}
+
+// SubmitTx is Submit inside tx, for callers that make it idempotent.
+func (s *Service) SubmitTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, title, body string, photo []byte) (g Suggestion, err error) {
 	defer civic.Wrap(&err, "earning.Submit(%s)", residentID)
 	if err := requireSelf(actor, communityID, residentID); err != nil {
 		return g, err
@@ -58,8 +67,7 @@ func (s *Service) Submit(ctx context.Context, actor civic.Actor, communityID, re
 		if len(photo) > MaxPhoto {
 			return g, civic.Errorf(civic.Invalid, "earning.photo_large", "the photo is larger than %d MB", MaxPhoto>>20)
 		}
-		ctype = http.DetectContentType(photo)
-		if ctype != "image/jpeg" && ctype != "image/png" && ctype != "image/webp" {
+		if ctype = photoType(photo); ctype == "" {
 			return g, civic.Errorf(civic.Invalid, "earning.photo_type", "the photo must be a JPEG, PNG or WebP image")
 		}
 	}
@@ -68,7 +76,7 @@ func (s *Service) Submit(ctx context.Context, actor civic.Actor, communityID, re
 	}
 	now := s.now()
 	g = Suggestion{ID: civic.NewID(), ResidentID: residentID, Title: title, Body: body, Status: "submitted", CreatedAt: now}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		if ctype != "" {
 			g.PhotoID = civic.NewID()
 			if _, err := tx.Exec(ctx, "INSERT INTO earning_photos (community_id, id, content_type, data, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -79,7 +87,7 @@ func (s *Service) Submit(ctx context.Context, actor civic.Actor, communityID, re
 		_, err := tx.Exec(ctx, `INSERT INTO earning_suggestions (community_id, id, resident_id, title, body, photo_id, status, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7)`, communityID, g.ID, residentID, title, body, g.PhotoID, db.Millis(now))
 		return err
-	})
+	}()
 	return g, err
 }
 
@@ -184,4 +192,18 @@ func (s *Service) Review(ctx context.Context, actor civic.Actor, communityID, id
 		return err
 	})
 	return g, err
+}
+
+// photoType names a JPEG, PNG or WebP image by its signature, "" for anything
+// else (sniffed here rather than with net/http, which capabilities do not import).
+func photoType(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "image/webp"
+	}
+	return ""
 }

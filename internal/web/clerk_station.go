@@ -25,8 +25,9 @@ import (
 // Helpers shared by the station pages (clerk counter, stock, donations and
 // orders; resident shop; worker report).
 
-// newFormKey is the hidden idempotency key of a point-moving form: a
-// double-click or a resent form replays the first answer instead of paying twice.
+// newFormKey is the hidden idempotency key of a form that writes: a
+// double-click or a resent form replays the first answer instead of paying
+// (or publishing, signing up…) twice.
 func newFormKey() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -53,6 +54,14 @@ func (s *Server) once(ctx context.Context, a civic.Actor, shard, key string, for
 		return ledger.Stored{Status: http.StatusOK, Body: body}, err
 	})
 	if err != nil {
+		// A twin sent at the same moment (a double click) may have committed
+		// first and caused this refusal (already signed up): its answer is
+		// this request's answer too.
+		if civic.AsError(err) != nil {
+			if prev, lerr := ledger.LookupKey(ctx, s.DB, a.CommunityID, "web:"+key, hash); lerr == nil && prev != nil {
+				return json.Unmarshal(prev.Body, out)
+			}
+		}
 		return err
 	}
 	return json.Unmarshal(st.Body, out)

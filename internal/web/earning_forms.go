@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
 )
@@ -29,6 +31,23 @@ func (s *Server) reshow(w http.ResponseWriter, r *http.Request, err error, name 
 		return err
 	}
 	return s.RenderStatus(w, r, HTTPStatus(c), name, View{Error: i18n.Error(LangFrom(r.Context()), err), Data: data})
+}
+
+// earningOnce runs fn once for the form's hidden key (s.once): a resent or
+// double-submitted form gets the first answer in out and writes nothing
+// again. The request's path and any extra fields (such as an upload's
+// digest) join the form in the request hash, so one key cannot be replayed
+// against another activity or action.
+func (s *Server) earningOnce(r *http.Request, shard string, extra url.Values, out any, fn func(tx *db.Tx) (any, error)) error {
+	a, _ := ActorFrom(r.Context())
+	form := url.Values{"_path": {r.URL.Path}}
+	for k, v := range r.PostForm {
+		form[k] = v
+	}
+	for k, v := range extra {
+		form["_"+k] = v
+	}
+	return s.once(r.Context(), a, shard, r.PostFormValue("key"), form, out, fn)
 }
 
 // parseForm reads a posted form (multipart when maxMemory > 0).

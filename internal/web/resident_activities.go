@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -25,6 +26,7 @@ type activityRow struct {
 	DeadlineAt    string
 	Open          bool   // sign-up and cancelling still open
 	Mine          string // the resident's sign-up status, "" for none
+	Key           string // idempotency key of the row's sign-up or cancel form
 }
 
 type mySignUpRow struct {
@@ -61,7 +63,7 @@ func (s *Server) residentActivitiesData(r *http.Request, a civic.Actor) (d resid
 	for _, act := range list {
 		d.Activities = append(d.Activities, activityRow{Activity: act, IndicatorName: names[act.Indicator],
 			When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04"), DeadlineAt: shanghai(act.Deadline),
-			Open: act.Status == "published" && now.Before(act.Deadline), Mine: status[act.ID]})
+			Open: act.Status == "published" && now.Before(act.Deadline), Mine: status[act.ID], Key: newFormKey()})
 	}
 	d.Next = next
 	return d, nil
@@ -85,7 +87,11 @@ func (s *Server) residentSignUp(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	u, err := s.Earning.SignUp(r.Context(), a, a.CommunityID, r.PathValue("id"), a.ResidentID, r.PostFormValue("wait") == "1")
+	id, wait := r.PathValue("id"), r.PostFormValue("wait") == "1"
+	var u earning.SignUp
+	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
+		return s.Earning.SignUpTx(r.Context(), tx, a, a.CommunityID, id, a.ResidentID, wait)
+	})
 	if err != nil {
 		return s.residentActivitiesError(w, r, a, err)
 	}
@@ -95,7 +101,15 @@ func (s *Server) residentSignUp(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) residentCancel(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	if err := s.Earning.Cancel(r.Context(), a, a.CommunityID, r.PathValue("id"), a.ResidentID); err != nil {
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	var done bool
+	err := s.earningOnce(r, "activity/"+id, nil, &done, func(tx *db.Tx) (any, error) {
+		return true, s.Earning.CancelTx(r.Context(), tx, a, a.CommunityID, id, a.ResidentID)
+	})
+	if err != nil {
 		return s.residentActivitiesError(w, r, a, err)
 	}
 	http.Redirect(w, r, "/resident/activities?done=cancelled", http.StatusSeeOther)

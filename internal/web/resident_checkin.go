@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -20,6 +21,7 @@ func init() {
 type checkinData struct {
 	Activities []mySignUpRow // the resident's places at activities not over yet
 	Selected   string
+	Key        string // idempotency: a resent check-in or check-out counts once
 }
 
 func (s *Server) checkinData(r *http.Request, a civic.Actor, selected string) (d checkinData, err error) {
@@ -36,7 +38,7 @@ func (s *Server) checkinData(r *http.Request, a civic.Actor, selected string) (d
 			d.Activities = append(d.Activities, mySignUpRow{MySignUp: m, When: shanghai(m.Activity.Start)})
 		}
 	}
-	d.Selected = selected
+	d.Selected, d.Key = selected, newFormKey()
 	if d.Selected == "" && len(d.Activities) > 0 {
 		d.Selected = d.Activities[0].ActivityID
 	}
@@ -83,13 +85,13 @@ func (s *Server) residentCheckinPost(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	id, code := r.PostFormValue("activity"), strings.TrimSpace(r.PostFormValue("code"))
-	var err error
-	switch r.PostFormValue("action") {
-	case "out":
-		_, err = s.Earning.CheckOut(r.Context(), a, a.CommunityID, id, earning.Code, code)
-	default:
-		_, err = s.Earning.CheckIn(r.Context(), a, a.CommunityID, id, earning.Code, code)
-	}
+	var u earning.SignUp
+	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
+		if r.PostFormValue("action") == "out" {
+			return s.Earning.CheckOutTx(r.Context(), tx, a, a.CommunityID, id, earning.Code, code)
+		}
+		return s.Earning.CheckInTx(r.Context(), tx, a, a.CommunityID, id, earning.Code, code)
+	})
 	if err != nil {
 		d, derr := s.checkinData(r, a, id)
 		if derr != nil {

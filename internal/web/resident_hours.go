@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -25,6 +26,7 @@ type residentHoursData struct {
 	Indicator, Day  string
 	Hours, Minutes  string
 	Evidence, Today string
+	Key             string // idempotency: a resent report is queued once
 	Claims          []claimRow
 }
 
@@ -41,6 +43,9 @@ func (s *Server) residentHoursData(r *http.Request, a civic.Actor, d *residentHo
 		}
 	}
 	d.Today = earning.Day(now)
+	if d.Key == "" {
+		d.Key = newFormKey()
+	}
 	if d.Day == "" {
 		d.Day = d.Today
 	}
@@ -73,14 +78,17 @@ func (s *Server) residentHoursPost(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := residentHoursData{Indicator: r.PostFormValue("indicator"), Day: r.PostFormValue("day"),
-		Hours: r.PostFormValue("hours"), Minutes: r.PostFormValue("minutes"), Evidence: r.PostFormValue("evidence")}
+		Hours: r.PostFormValue("hours"), Minutes: r.PostFormValue("minutes"), Evidence: r.PostFormValue("evidence"), Key: r.PostFormValue("key")}
 	h, err := formInt(r, "hours", 0)
 	var m int64
 	if err == nil {
 		m, err = formInt(r, "minutes", 0)
 	}
 	if err == nil {
-		_, err = s.Earning.ReportHours(r.Context(), a, a.CommunityID, a.ResidentID, d.Indicator, h*60+m, d.Day, d.Evidence)
+		var c earning.Claim
+		err = s.earningOnce(r, a.ResidentID, nil, &c, func(tx *db.Tx) (any, error) {
+			return s.Earning.ReportHoursTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Indicator, h*60+m, d.Day, d.Evidence)
+		})
 	}
 	if err != nil {
 		if derr := s.residentHoursData(r, a, &d); derr != nil {

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -27,6 +31,7 @@ type suggestionRow struct {
 
 type residentSuggestionsData struct {
 	Title, Body string
+	Key         string // idempotency: a resent suggestion is recorded once
 	MaxPhotoMB  int
 	List        []suggestionRow
 }
@@ -40,6 +45,9 @@ func (s *Server) residentSuggestionsData(r *http.Request, a civic.Actor, d *resi
 		d.List = append(d.List, suggestionRow{Suggestion: g, When: shanghai(g.CreatedAt)})
 	}
 	d.MaxPhotoMB = earning.MaxPhoto >> 20
+	if d.Key == "" {
+		d.Key = newFormKey()
+	}
 	return nil
 }
 
@@ -63,11 +71,17 @@ func (s *Server) residentSuggestionsPost(w http.ResponseWriter, r *http.Request)
 	err := parseForm(r, 1<<20)
 	var photo []byte
 	if err == nil {
-		d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+		d.Title, d.Body, d.Key = r.PostFormValue("title"), r.PostFormValue("body"), r.PostFormValue("key")
 		photo, err = formFile(r, "photo")
 	}
 	if err == nil {
-		_, err = s.Earning.Submit(r.Context(), a, a.CommunityID, a.ResidentID, d.Title, d.Body, photo)
+		// The photo is not a form value: its digest joins the request hash,
+		// so the key cannot be replayed with another photo.
+		sum := sha256.Sum256(photo)
+		var g earning.Suggestion
+		err = s.earningOnce(r, a.ResidentID, url.Values{"photo": {hex.EncodeToString(sum[:])}}, &g, func(tx *db.Tx) (any, error) {
+			return s.Earning.SubmitTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Title, d.Body, photo)
+		})
 	}
 	if err != nil {
 		if derr := s.residentSuggestionsData(r, a, &d); derr != nil {

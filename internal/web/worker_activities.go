@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -26,6 +27,7 @@ type publishForm struct {
 	Start, End, Deadline                 string
 	Capacity, Points                     string
 	InviteOnly                           bool
+	Key                                  string // idempotency: a resent form publishes once
 }
 
 type workerActivitiesData struct {
@@ -61,6 +63,9 @@ func (s *Server) workerActivitiesData(r *http.Request, a civic.Actor, d *workerA
 			When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04"), DeadlineAt: shanghai(act.Deadline)})
 	}
 	d.Next = next
+	if d.Form.Key == "" {
+		d.Form.Key = newFormKey()
+	}
 	if d.Form.Capacity == "" {
 		start := now.Add(24 * time.Hour).In(civic.Shanghai).Truncate(time.Hour)
 		d.Form.Capacity, d.Form.Start, d.Form.End = "20", start.Format(localLayout), start.Add(2*time.Hour).Format(localLayout)
@@ -84,7 +89,8 @@ func (s *Server) workerPublish(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := publishForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Indicator: r.PostFormValue("indicator"),
 		Place: r.PostFormValue("place"), Start: r.PostFormValue("start"), End: r.PostFormValue("end"), Deadline: r.PostFormValue("deadline"),
-		Capacity: r.PostFormValue("capacity"), Points: r.PostFormValue("points"), InviteOnly: r.PostFormValue("invite_only") == "1"}
+		Capacity: r.PostFormValue("capacity"), Points: r.PostFormValue("points"), InviteOnly: r.PostFormValue("invite_only") == "1",
+		Key: r.PostFormValue("key")}
 	in := earning.Activity{Title: f.Title, Description: strings.TrimSpace(f.Description), Indicator: f.Indicator, Place: f.Place, InviteOnly: f.InviteOnly}
 	var err error
 	var capacity int64
@@ -109,7 +115,9 @@ func (s *Server) workerPublish(w http.ResponseWriter, r *http.Request) error {
 	}
 	var act earning.Activity
 	if err == nil {
-		act, err = s.Earning.Publish(r.Context(), a, a.CommunityID, in)
+		err = s.earningOnce(r, a.CommunityID+"/activities", nil, &act, func(tx *db.Tx) (any, error) {
+			return s.Earning.PublishTx(r.Context(), tx, a, a.CommunityID, in)
+		})
 	}
 	if err != nil {
 		d := workerActivitiesData{Form: f}

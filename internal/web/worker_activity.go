@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -25,6 +26,7 @@ func init() {
 type rosterRow struct {
 	earning.SignUp
 	Name, In, Out string
+	Key           string // idempotency key of the row's tick form
 }
 
 type workerActivityData struct {
@@ -36,6 +38,8 @@ type workerActivityData struct {
 	Over, Closed  bool
 	CanScan       bool
 	ResidentInput string
+	ScanKey       string // idempotency keys of the scan and add forms
+	AddKey        string
 }
 
 func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (d workerActivityData, err error) {
@@ -52,6 +56,7 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 	d.A = activityRow{Activity: act, IndicatorName: names[act.Indicator], DeadlineAt: shanghai(act.Deadline),
 		When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04")}
 	d.Over, d.Closed, d.CanScan = !now.Before(act.End), act.Status == "closed", s.Earning.Codes != nil
+	d.ScanKey, d.AddKey = newFormKey(), newFormKey()
 	roster, err := s.Earning.Roster(ctx, a.CommunityID, id)
 	if err != nil {
 		return d, err
@@ -66,7 +71,8 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 		if u.Attendance == "in" || u.Attendance == "out" {
 			d.Attended++
 		}
-		d.Roster = append(d.Roster, rosterRow{SignUp: u, Name: s.residentLabel(r, a.CommunityID, u.ResidentID), In: shanghai(u.In), Out: shanghai(u.Out)})
+		d.Roster = append(d.Roster, rosterRow{SignUp: u, Name: s.residentLabel(r, a.CommunityID, u.ResidentID), In: shanghai(u.In),
+			Out: shanghai(u.Out), Key: newFormKey()})
 	}
 	return d, nil
 }
@@ -104,13 +110,14 @@ func (s *Server) workerAttend(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("method") == "scan" {
 		m = earning.Scan
 	}
-	var err error
 	out := r.PostFormValue("action") == "out"
-	if out {
-		_, err = s.Earning.CheckOut(r.Context(), a, a.CommunityID, id, m, value)
-	} else {
-		_, err = s.Earning.CheckIn(r.Context(), a, a.CommunityID, id, m, value)
-	}
+	var u earning.SignUp
+	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
+		if out {
+			return s.Earning.CheckOutTx(r.Context(), tx, a, a.CommunityID, id, m, value)
+		}
+		return s.Earning.CheckInTx(r.Context(), tx, a, a.CommunityID, id, m, value)
+	})
 	if err != nil {
 		return s.activityError(w, r, a, err, "")
 	}
@@ -127,8 +134,12 @@ func (s *Server) workerAddResident(w http.ResponseWriter, r *http.Request) error
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	rid := strings.TrimSpace(r.PostFormValue("resident"))
-	if _, err := s.Earning.SignUp(r.Context(), a, a.CommunityID, r.PathValue("id"), rid, r.PostFormValue("wait") == "1"); err != nil {
+	id, rid, wait := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("resident")), r.PostFormValue("wait") == "1"
+	var u earning.SignUp
+	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
+		return s.Earning.SignUpTx(r.Context(), tx, a, a.CommunityID, id, rid, wait)
+	})
+	if err != nil {
 		return s.activityError(w, r, a, err, rid)
 	}
 	http.Redirect(w, r, "/worker/activities/"+r.PathValue("id")+"?done=added", http.StatusSeeOther)
