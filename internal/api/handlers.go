@@ -69,9 +69,14 @@ func (s *Server) award(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cid, actor := r.PathValue("community_id"), actorOf(r)
-	return s.idempotent(w, r, req.ResidentID, req, func(tx *db.Tx, key string) (any, error) {
-		return s.Awards.AwardTx(r.Context(), tx, actor, cid, earning.AwardRequest{
-			ResidentID: req.ResidentID, Indicator: req.Indicator, Points: req.Points, Reason: req.Reason, IdemKey: key})
+	ar := earning.AwardRequest{ResidentID: req.ResidentID, Indicator: req.Indicator, Points: req.Points, Reason: req.Reason}
+	check := func() (err error) {
+		ar.Checked, err = s.Awards.CheckAward(r.Context(), cid, ar)
+		return err
+	}
+	return s.idempotentAfter(w, r, req.ResidentID, req, check, func(tx *db.Tx, key string) (any, error) {
+		ar.IdemKey = key
+		return s.Awards.AwardTx(r.Context(), tx, actor, cid, ar)
 	})
 }
 
@@ -133,6 +138,12 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 // idempotent runs a point-moving request once per Idempotency-Key and
 // answers replays with the first answer.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, shard string, req any, do func(tx *db.Tx, key string) (any, error)) error {
+	return s.idempotentAfter(w, r, shard, req, nil, do)
+}
+
+// idempotentAfter is idempotent with checks run outside the writer first
+// (see ledger.IdempotentAfter).
+func (s *Server) idempotentAfter(w http.ResponseWriter, r *http.Request, shard string, req any, before func() error, do func(tx *db.Tx, key string) (any, error)) error {
 	key := r.Header.Get("Idempotency-Key")
 	if err := ledger.CheckKey(key); err != nil {
 		return err
@@ -140,7 +151,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, shard string
 	canonical, _ := json.Marshal(req)
 	hash := ledger.HashRequest([]byte(r.Method), []byte(r.URL.Path), canonical)
 	cid := r.PathValue("community_id")
-	st, replayed, err := ledger.Idempotent(r.Context(), s.Batch, s.DB, shard, cid, key, hash, func(tx *db.Tx) (ledger.Stored, error) {
+	st, replayed, err := ledger.IdempotentAfter(r.Context(), s.Batch, s.DB, shard, cid, key, hash, before, func(tx *db.Tx) (ledger.Stored, error) {
 		out, err := do(tx, key)
 		if err != nil {
 			return ledger.Stored{}, err

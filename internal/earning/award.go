@@ -13,7 +13,7 @@ import (
 // post, without posting or recording it (AwardTx does both).
 func (s *Service) PrepareAward(ctx context.Context, tx *db.Tx, communityID, residentID, indicatorCode string, points int64, at time.Time) (a ledger.Award, err error) {
 	defer civic.Wrap(&err, "earning.PrepareAward(%s, %s)", residentID, indicatorCode)
-	a, _, err = s.prepare(ctx, tx, communityID, residentID, indicatorCode, points, at)
+	a, _, err = s.prepare(ctx, tx, communityID, residentID, indicatorCode, points, at, nil)
 	return a, err
 }
 
@@ -22,16 +22,15 @@ func (s *Service) PrepareAward(ctx context.Context, tx *db.Tx, communityID, resi
 // points) and stay within the resident's day, month and year caps
 // (Asia/Shanghai periods), and that the resident is registered and has not
 // left. It returns the Award to post, with the rule version in force.
-func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentID, code string, points int64, at time.Time) (ledger.Award, Indicator, error) {
-	in, err := getIndicator(ctx, tx, communityID, code)
-	if err != nil {
-		return ledger.Award{}, in, err
-	}
-	if err := checkPoints(in, points, at); err != nil {
-		return ledger.Award{}, in, err
-	}
-	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
-		return ledger.Award{}, in, err
+func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentID, code string, points int64, at time.Time, checked *Indicator) (ledger.Award, Indicator, error) {
+	var in Indicator
+	if checked != nil && checked.Code == code {
+		in = *checked
+	} else {
+		var err error
+		if in, err = s.check(ctx, tx, communityID, residentID, code, points, at); err != nil {
+			return ledger.Award{}, in, err
+		}
 	}
 	// Only a capped indicator needs concurrent awards to one resident to
 	// queue on the tally row, so the cap sums see every committed award.
@@ -47,6 +46,34 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, communityID, residentI
 		CommunityID: communityID, ResidentID: residentID, Points: points,
 		Indicator: code, RuleVersion: in.Version, Source: ledger.Source{Kind: "indicator", ID: code},
 	}, in, nil
+}
+
+// check reads the indicator and checks the points against its rule and that
+// the resident may receive them.
+func (s *Service) check(ctx context.Context, q db.Querier, communityID, residentID, code string, points int64, at time.Time) (Indicator, error) {
+	in, err := getIndicator(ctx, q, communityID, code)
+	if err != nil {
+		return in, err
+	}
+	if err := checkPoints(in, points, at); err != nil {
+		return in, err
+	}
+	return in, s.Residents.ResidentActive(ctx, communityID, residentID)
+}
+
+// CheckAward runs the checks of an award that need no lock (the indicator in
+// force, the points against its rule, the resident registered) through the
+// reader, before the write transaction. Passing the result as
+// AwardRequest.Checked leaves the single writer only the caps and the writes;
+// a resident who leaves meanwhile is still refused there, by their closed
+// points account.
+func (s *Service) CheckAward(ctx context.Context, communityID string, r AwardRequest) (_ *Indicator, err error) {
+	defer civic.Wrap(&err, "earning.CheckAward(%s, %s)", r.ResidentID, r.Indicator)
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	in, err := s.check(ctx, s.DB, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
+	return &in, err
 }
 
 func checkPoints(in Indicator, points int64, at time.Time) error {
@@ -131,6 +158,7 @@ type AwardRequest struct {
 	Source     ledger.Source // empty: the indicator
 	At         time.Time     // zero: now
 	IdemKey    string
+	Checked    *Indicator // from CheckAward; nil: checked inside the transaction
 }
 
 // AwardTx checks and posts one award inside tx and records it for caps.
@@ -143,7 +171,7 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 	if err != nil {
 		return res, err
 	}
-	a, in, err := s.prepare(ctx, tx, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
+	a, in, err := s.prepare(ctx, tx, communityID, r.ResidentID, r.Indicator, r.Points, r.At, r.Checked)
 	if err != nil {
 		return res, err
 	}

@@ -78,11 +78,25 @@ var errKeyRace = errors.New("ledger: idempotency key taken concurrently")
 // the answer, which then undoes the request and returns the stored answer.
 func Idempotent(ctx context.Context, b *db.Batcher, d *db.DB, shard, communityID, key, hash string,
 	do func(tx *db.Tx) (Stored, error)) (st Stored, replayed bool, err error) {
+	return IdempotentAfter(ctx, b, d, shard, communityID, key, hash, nil, do)
+}
+
+// IdempotentAfter is Idempotent with checks that need no transaction: before
+// runs once the key is known to be new, outside the writer (where reads run in
+// parallel), and its error is the request's answer. A replay skips it, so it
+// returns the first answer even if the checks would fail now.
+func IdempotentAfter(ctx context.Context, b *db.Batcher, d *db.DB, shard, communityID, key, hash string,
+	before func() error, do func(tx *db.Tx) (Stored, error)) (st Stored, replayed bool, err error) {
 	if prev, err := LookupKey(ctx, d, communityID, key, hash); err != nil || prev != nil {
 		if prev != nil {
 			st = *prev
 		}
 		return st, prev != nil, err
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return st, false, err
+		}
 	}
 	err = b.Do(ctx, shard, func(tx *db.Tx) error {
 		s, err := do(tx)
