@@ -31,6 +31,8 @@ type fixture struct {
 	district  string
 	residents []string
 	rice, oil string
+	app       *app.App
+	scratch   app.Scratch
 }
 
 func setup(t *testing.T, d *db.DB) *fixture {
@@ -46,7 +48,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, srv: httptest.NewServer(a.Handler()), residents: sc.Residents, worker: sc.Token, other: other.Token}
+	f := &fixture{t: t, srv: httptest.NewServer(a.Handler()), residents: sc.Residents, worker: sc.Token, other: other.Token, app: a, scratch: sc}
 	t.Cleanup(f.srv.Close)
 	tok := func(c string, role civic.Role) string {
 		s, err := a.Auth.CreateToken(ctx, c, role, "test "+string(role))
@@ -299,4 +301,30 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("%s is documented but not served", rt)
 		}
 	}
+}
+
+// A replay answers with the first answer even when the checks would now
+// fail (the resident has left since); a new award to them is refused.
+func TestReplayAfterResidentLeft(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		r := f.residents[4]
+		body := fmt.Sprintf(`{"resident_id":%q,"points":5,"indicator":"bench","reason":"x"}`, r)
+		first := f.do(call{"POST", base + "/awards", f.worker, "L1", body, ""})
+		if first.status != 201 {
+			t.Fatalf("award: %d %s", first.status, first.raw)
+		}
+		if err := f.app.Registry.LeaveResident(context.Background(), f.scratch.Worker, f.scratch.CommunityID, r, "", "moved away"); err != nil {
+			t.Fatal(err)
+		}
+		again := f.do(call{"POST", base + "/awards", f.worker, "L1", body, ""})
+		if again.status != 201 || again.body["transfer_id"] != first.body["transfer_id"] {
+			t.Fatalf("replay after leaving: %d %s, want the first answer %s", again.status, again.raw, first.raw)
+		}
+		fresh := f.do(call{"POST", base + "/awards", f.worker, "L2", body, "en"})
+		if fresh.status != 400 || !strings.Contains(fresh.raw, "left") {
+			t.Fatalf("new award after leaving: %d %s, want 400 resident left", fresh.status, fresh.raw)
+		}
+	})
 }
