@@ -227,3 +227,24 @@ func (s *Server) SubmitLogin(t testing.TB, tab context.Context, username, passwo
 		chromedp.Click(chromedp.CSS("#login-submit")),
 	)
 }
+
+// ClickAndLoad clicks a button that submits a form or follows a link, then
+// waits until a new page has replaced the current one and shows waitCSS. A
+// plain WaitVisible after the click can match the old page, when that page
+// has the same element (a flash message, a heading), before the new one loads.
+func ClickAndLoad(t testing.TB, tab context.Context, clickCSS, waitCSS string) {
+	t.Helper()
+	Do(t, tab, chromedp.Evaluate[chromedp.Void](`window.__oldPage = true`), chromedp.Click(chromedp.CSS(clickCSS)))
+	deadline := time.Now().Add(ActionTimeout)
+	check := fmt.Sprintf(`!window.__oldPage && document.readyState === "complete" && !!document.querySelector(%q)`, waitCSS)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(tab, time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](check))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("browser: after clicking %s, no new page showed %s", clickCSS, waitCSS)
+}

@@ -70,8 +70,8 @@ func TestWorkerPrintsAndRevokesACard(t *testing.T) {
 	if !Get(t, tab, chromedp.Evaluate[bool](`!document.getElementById("print-card").hidden`)) {
 		t.Errorf("print button hidden with JavaScript on")
 	}
-	Do(t, tab, chromedp.SetValue(chromedp.CSS("#revoke-reason"), "遗失"), chromedp.Click(chromedp.CSS("#revoke")),
-		chromedp.WaitVisible(chromedp.CSS("#flash")))
+	Do(t, tab, chromedp.SetValue(chromedp.CSS("#revoke-reason"), "遗失"))
+	ClickAndLoad(t, tab, "#revoke", "#flash")
 	if got := Text(t, tab, "#flash"); got != "该居民的卡已全部作废" {
 		t.Errorf("flash %q", got)
 	}
