@@ -11,8 +11,8 @@ import (
 
 // RunJobs does the work no request triggers, every interval until ctx ends:
 // release uncollected station orders, close activities that have ended
-// (forgotten check-outs go to the approval queue) and recompute the age
-// colours once a day. Each job is idempotent, so two servers on one
+// (forgotten check-outs go to the approval queue), recompute the age colours
+// once a day and sweep expired sessions. Each job is idempotent, so two servers on one
 // PostgreSQL database may both run them.
 func (a *App) RunJobs(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
@@ -29,6 +29,11 @@ func (a *App) RunJobs(ctx context.Context, every time.Duration) {
 
 // RunJobsOnce runs every job once over every community.
 func (a *App) RunJobsOnce(ctx context.Context) {
+	if n, err := a.Auth.PurgeExpired(ctx); err != nil {
+		a.Log.Error("jobs: sweep expired sessions", "err", err)
+	} else if n > 0 {
+		a.Log.Info("jobs: swept expired sessions", "sessions", n)
+	}
 	cs, err := registry.Communities(ctx, a.DB)
 	if err != nil {
 		a.Log.Error("jobs: list communities", "err", err)
