@@ -191,7 +191,9 @@ func report(w io.Writer, lat []time.Duration, failures int, commits, jobs int64)
 // scratchDB returns a database to bench in and a function that removes it:
 // a temporary SQLite file, or a fresh schema in the PostgreSQL --db.
 func scratchDB(ctx context.Context, env Env, cfg *config.Config) (string, func(), error) {
-	if env.Flags.Lookup("db").Value.String() == "" || !isFlagSet(env.Flags, "db") && os.Getenv(config.EnvName("db")) == "" {
+	// Only a database named on purpose is benched; the default --db is the
+	// user's own data, never a scratch database.
+	if !isFlagSet(env.Flags, "db") && os.Getenv(config.EnvName("db")) == "" {
 		dir, err := os.MkdirTemp("", "civicpoints-bench-")
 		if err != nil {
 			return "", nil, err
