@@ -32,12 +32,11 @@ type Residents interface {
 }
 
 // Awarder checks an award against the community's indicator catalogue
-// (rule, range, caps, resident active), posts it with its rule version, and
-// frees the caps again when an award is reversed (internal/earning).
+// (rule, range, caps, resident active) and posts it with its rule version
+// (internal/earning).
 type Awarder interface {
 	CheckAward(ctx context.Context, communityID string, r earning.AwardRequest) (*earning.Indicator, error)
 	AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r earning.AwardRequest) (ledger.Result, error)
-	ReleaseReversed(ctx context.Context, tx *db.Tx, communityID, transferID string) error
 }
 
 // Server serves the API.

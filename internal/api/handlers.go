@@ -121,14 +121,10 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 	}
 	cid, actor := r.PathValue("community_id"), actorOf(r)
 	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
-		res, orig, err := ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
+		// Reverse also undoes the capabilities' own effects: a redemption's
+		// stock, an award's use of its caps.
+		res, _, err := ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
 		if err != nil {
-			return nil, err
-		}
-		if err := station.Return(r.Context(), tx, cid, orig, actor); err != nil {
-			return nil, err
-		}
-		if err := s.Awards.ReleaseReversed(r.Context(), tx, cid, orig.ID); err != nil {
 			return nil, err
 		}
 		return map[string]string{"transfer_id": res.TransferID}, nil

@@ -217,18 +217,16 @@ func (s *Service) Reverse(ctx context.Context, actor civic.Actor, communityID, t
 	}
 	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
 		res, _, err = ledger.Reverse(ctx, tx, communityID, transferID, reason, actor, "reverse:"+transferID)
-		if err != nil {
-			return err
-		}
-		return s.ReleaseReversed(ctx, tx, communityID, transferID)
+		return err
 	})
 	return res, err
 }
 
-// ReleaseReversed frees the caps used by an award that has just been reversed
-// in tx. Call it after ledger.Reverse wherever awards are reversed; it does
-// nothing for transfers earning did not make.
-func (s *Service) ReleaseReversed(ctx context.Context, tx *db.Tx, communityID, transferID string) error {
-	_, err := tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", communityID, transferID)
+func init() { ledger.OnReverse(releaseReversed) }
+
+// releaseReversed frees the caps used by an award that is being reversed; it
+// does nothing for transfers earning did not make.
+func releaseReversed(ctx context.Context, tx *db.Tx, orig, _ ledger.Transfer, _ civic.Actor) error {
+	_, err := tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", orig.CommunityID, orig.ID)
 	return err
 }

@@ -71,9 +71,10 @@ func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
 	return Result{TransferID: t.ID, Balance: bal}, err
 }
 
-// Reverse undoes a transfer with its mirror image, at most once. It returns
-// the original so the caller can undo its own effects (a redemption's stock).
-// Reversing an award whose points were already spent is refused.
+// Reverse undoes a transfer with its mirror image, at most once, and runs
+// every capability's Undo for it (OnReverse) in the same transaction. It
+// returns the original transfer. Reversing an award whose points were already
+// spent is refused.
 func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason string, actor civic.Actor, idemKey string) (_ Result, orig Transfer, err error) {
 	defer civic.Wrap(&err, "ledger.Reverse(%s)", transferID)
 	orig, err = GetTransfer(ctx, tx, communityID, transferID)
@@ -109,7 +110,10 @@ func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason str
 		}
 	}
 	bal, err := Post(ctx, tx, t)
-	return Result{TransferID: t.ID, Balance: bal}, orig, err
+	if err != nil {
+		return Result{}, orig, err
+	}
+	return Result{TransferID: t.ID, Balance: bal}, orig, runUndos(ctx, tx, orig, *t, actor)
 }
 
 // GetTransfer reads a transfer and its postings.

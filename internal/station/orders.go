@@ -236,9 +236,9 @@ func release(ctx context.Context, tx *db.Tx, communityID, orderID string, actor 
 	if err != nil {
 		return false, err
 	}
-	res, _, err := ledger.Reverse(ctx, tx, communityID, transferID, ReleaseReason, actor, "release:"+orderID)
-	if err != nil {
+	// The reversal puts the goods back (undoRedemption sees the order released).
+	if _, _, err := ledger.Reverse(ctx, tx, communityID, transferID, ReleaseReason, actor, "release:"+orderID); err != nil {
 		return false, err
 	}
-	return true, restock(ctx, tx, communityID, orderID, MoveRelease, StatusReleased, res.TransferID, actor, now)
+	return true, nil
 }

@@ -172,14 +172,26 @@ func normalise(items []Item) ([]Item, error) {
 	return out, nil
 }
 
-// Return undoes a redemption that a ledger reversal has just reversed: the
-// stock goes back and the order is marked returned, in the same transaction.
-func Return(ctx context.Context, tx *db.Tx, communityID string, orig ledger.Transfer, actor civic.Actor) (err error) {
+func init() { ledger.OnReverse(undoRedemption) }
+
+// undoRedemption puts a reversed redemption's goods back on the shelf and
+// closes its order: "returned", or "released" when the reversal is the
+// release of an uncollected online order (which claims the order first).
+func undoRedemption(ctx context.Context, tx *db.Tx, orig, reversal ledger.Transfer, actor civic.Actor) (err error) {
 	if orig.Kind != ledger.KindRedemption || orig.Source.Kind != "order" {
 		return nil
 	}
-	defer civic.Wrap(&err, "station.Return(%s)", orig.Source.ID)
-	return restock(ctx, tx, communityID, orig.Source.ID, MoveReturn, "returned", "", actor, time.Now())
+	orderID := orig.Source.ID
+	defer civic.Wrap(&err, "station.undoRedemption(%s)", orderID)
+	var status string
+	if err := tx.QueryRow(ctx, "SELECT status FROM station_orders WHERE community_id = $1 AND id = $2", orig.CommunityID, orderID).Scan(&status); err != nil {
+		return err
+	}
+	kind, closed := MoveReturn, StatusReturned
+	if status == StatusReleased {
+		kind, closed = MoveRelease, StatusReleased
+	}
+	return restock(ctx, tx, orig.CommunityID, orderID, kind, closed, reversal.ID, actor, reversal.CreatedAt)
 }
 
 // restock puts an order's goods back on the shelf and closes the order.

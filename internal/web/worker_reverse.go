@@ -79,10 +79,7 @@ func (s *Server) workerReversePost(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		err = s.once(ctx, a, a.CommunityID+"/reverse", d.Key, r.PostForm, &res, func(tx *db.Tx) (any, error) {
 			out, _, err := ledger.Reverse(ctx, tx, a.CommunityID, d.TransferID, d.Reason, a, "reverse:"+d.TransferID)
-			if err != nil {
-				return nil, err
-			}
-			return out, s.Earning.ReleaseReversed(ctx, tx, a.CommunityID, d.TransferID)
+			return out, err
 		})
 	}
 	if err != nil {
