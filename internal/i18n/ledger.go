@@ -20,6 +20,7 @@ func init() {
 		"ledger.reverse_reversal": {"流水 %s 本身是冲正，不能再冲正", "Transfer %s is itself a reversal and cannot be reversed"},
 		"ledger.unbalanced":       {"分录合计为 %d，不为零", "Postings sum to %d, not zero"},
 		"ledger.zero_posting":     {"分录金额不能为零", "A posting of zero points"},
+		"cli.token_id":            {"请给出令牌的 id：civicpoints token revoke --id ID（见 civicpoints token list）", "Give the token's id: civicpoints token revoke --id ID (see civicpoints token list)"},
 		"bench.pattern":           {"--pattern 必须是 issuer 或 spread，而不是 %q", "--pattern must be issuer or spread, not %q"},
 		"bench.exists":            {"压测需要一个新的空数据库；%s 已存在", "bench needs a scratch database; %s already exists"},
 		"ledger.check_failed":     {"核对发现 %d 个问题", "Check found %d problem(s)"},
