@@ -105,12 +105,17 @@ func queueCheckout(ctx context.Context, tx *db.Tx, communityID string, a Activit
 // CloseActivity ends an activity: attendees still checked in are checked out
 // at its end and queued for a worker to confirm; registered residents who
 // never came are marked no-shows. Closing twice changes nothing.
-func (s *Service) CloseActivity(ctx context.Context, actor civic.Actor, communityID, activityID string) (err error) {
+func (s *Service) CloseActivity(ctx context.Context, actor civic.Actor, communityID, activityID string) error {
+	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.CloseActivityTx(ctx, tx, actor, communityID, activityID) })
+}
+
+// CloseActivityTx is CloseActivity inside tx, for callers that make it idempotent.
+func (s *Service) CloseActivityTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string) (err error) {
 	defer civic.Wrap(&err, "earning.CloseActivity(%s)", activityID)
 	if err := requireWorker(actor, communityID); err != nil {
 		return err
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.close(ctx, tx, communityID, activityID) })
+	return s.close(ctx, tx, communityID, activityID)
 }
 
 func (s *Service) close(ctx context.Context, tx *db.Tx, communityID, activityID string) error {
@@ -219,6 +224,15 @@ func (s *Service) claims(ctx context.Context, where string, args ...any) (out []
 // Decide approves a pending claim (minutes may be corrected; 0 keeps the
 // claimed minutes) and awards it, or rejects it with a reason the resident sees.
 func (s *Service) Decide(ctx context.Context, actor civic.Actor, communityID, claimID string, approve bool, minutes int64, reason string) (c Claim, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		c, err = s.DecideTx(ctx, tx, actor, communityID, claimID, approve, minutes, reason)
+		return err
+	})
+	return c, err
+}
+
+// DecideTx is Decide inside tx, for callers that make it idempotent.
+func (s *Service) DecideTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, claimID string, approve bool, minutes int64, reason string) (c Claim, err error) {
 	defer civic.Wrap(&err, "earning.Decide(%s)", claimID)
 	if err := requireWorker(actor, communityID); err != nil {
 		return c, err
@@ -229,7 +243,7 @@ func (s *Service) Decide(ctx context.Context, actor civic.Actor, communityID, cl
 		}
 	}
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		c, err = scanClaim(tx.QueryRow(ctx, "SELECT "+claimCols+" FROM earning_claims WHERE community_id = $1 AND id = $2", communityID, claimID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return civic.Errorf(civic.NotFound, "earning.no_claim", "no claim %s in this community", claimID)
@@ -277,7 +291,7 @@ func (s *Service) Decide(ctx context.Context, actor civic.Actor, communityID, cl
 			WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3`,
 			communityID, c.ActivityID, c.ResidentID, state, c.Points, c.TransferID, c.Minutes)
 		return err
-	})
+	}()
 	return c, err
 }
 

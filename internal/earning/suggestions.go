@@ -145,6 +145,15 @@ func (s *Service) suggestions(ctx context.Context, where string, args ...any) (o
 // adopted suggestion done and may add a bonus (suggestion_implemented; 0 for
 // none); "not_adopted" needs a reason. The resident sees status and reasons.
 func (s *Service) Review(ctx context.Context, actor civic.Actor, communityID, id, decision string, points int64, reason string) (g Suggestion, err error) {
+	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+		g, err = s.ReviewTx(ctx, tx, actor, communityID, id, decision, points, reason)
+		return err
+	})
+	return g, err
+}
+
+// ReviewTx is Review inside tx, for callers that make it idempotent.
+func (s *Service) ReviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, id, decision string, points int64, reason string) (g Suggestion, err error) {
 	defer civic.Wrap(&err, "earning.Review(%s, %s)", id, decision)
 	if err := requireWorker(actor, communityID); err != nil {
 		return g, err
@@ -153,7 +162,7 @@ func (s *Service) Review(ctx context.Context, actor civic.Actor, communityID, id
 		return g, err
 	}
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
+	err = func() error {
 		g, err = getSuggestion(ctx, tx, communityID, id)
 		if err != nil {
 			return err
@@ -190,7 +199,7 @@ func (s *Service) Review(ctx context.Context, actor civic.Actor, communityID, id
 			reviewed_by = $8, reviewed_at = $9 WHERE community_id = $1 AND id = $2`,
 			communityID, id, g.Status, g.Reason, g.Points, g.TransferID, g.Bonus, g.ReviewedBy, db.Millis(now))
 		return err
-	})
+	}()
 	return g, err
 }
 

@@ -13,7 +13,9 @@ import (
 // One activity for a worker: its roster (places, then the waiting list,
 // then cancellations) with attendance, ticking residents in and out,
 // scanning a resident's code, adding a resident, the rotating activity code
-// shown large on a phone, and closing the activity.
+// shown large on a phone, and closing the activity. The resident to add can
+// be found by name (?q=, worker_award_find.go); picking one (?resident=)
+// fills the form.
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/activities/{id}", Roles: wk, Handler: (*Server).workerActivity})
@@ -38,8 +40,10 @@ type workerActivityData struct {
 	Over, Closed  bool
 	CanScan       bool
 	ResidentInput string
-	ScanKey       string // idempotency keys of the scan and add forms
+	ScanKey       string // idempotency keys of the scan, add and close forms
 	AddKey        string
+	CloseKey      string
+	residentFind  // finding the resident to add by name
 }
 
 func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (d workerActivityData, err error) {
@@ -56,7 +60,7 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 	d.A = activityRow{Activity: act, IndicatorName: names[act.Indicator], DeadlineAt: shanghai(act.Deadline),
 		When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04")}
 	d.Over, d.Closed, d.CanScan = !now.Before(act.End), act.Status == "closed", s.Earning.Codes != nil
-	d.ScanKey, d.AddKey = newFormKey(), newFormKey()
+	d.ScanKey, d.AddKey, d.CloseKey = newFormKey(), newFormKey(), newFormKey()
 	roster, err := s.Earning.Roster(ctx, a.CommunityID, id)
 	if err != nil {
 		return d, err
@@ -83,6 +87,12 @@ func (s *Server) workerActivity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	d.ResidentInput, d.Find = q.Get("resident"), q.Get("q")
+	s.choose(r, a, &d.residentFind, d.ResidentInput)
+	if err := s.findResidents(r, a, &d.residentFind); err != nil {
+		return s.reshow(w, r, err, "worker_activity", d)
+	}
 	v := View{Data: d}
 	switch done := r.URL.Query().Get("done"); done {
 	case "published", "in", "out", "added", "closed":
@@ -97,6 +107,7 @@ func (s *Server) activityError(w http.ResponseWriter, r *http.Request, a civic.A
 		return derr
 	}
 	d.ResidentInput = input
+	s.choose(r, a, &d.residentFind, input)
 	return s.reshow(w, r, err, "worker_activity", d)
 }
 
@@ -148,7 +159,15 @@ func (s *Server) workerAddResident(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) workerClose(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	if err := s.Earning.CloseActivity(r.Context(), a, a.CommunityID, r.PathValue("id")); err != nil {
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	var closed bool
+	err := s.earningOnce(r, "activity/"+id, nil, &closed, func(tx *db.Tx) (any, error) {
+		return true, s.Earning.CloseActivityTx(r.Context(), tx, a, a.CommunityID, id)
+	})
+	if err != nil {
 		return s.activityError(w, r, a, err, "")
 	}
 	http.Redirect(w, r, "/worker/activities/"+r.PathValue("id")+"?done=closed", http.StatusSeeOther)

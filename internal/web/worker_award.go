@@ -44,12 +44,7 @@ type workerAwardData struct {
 	Replayed       bool
 	AwardedPoints  string
 	AwardIndicator string
-	// Finding a resident by name (worker_award_find.go).
-	Find     string
-	Found    []foundResident
-	Searched bool
-	More     bool
-	Chosen   string // masked name of the resident the single form is for
+	residentFind   // finding a resident by name (worker_award_find.go)
 }
 
 func (s *Server) workerAwardData(r *http.Request, a civic.Actor, d *workerAwardData) error {
@@ -110,11 +105,11 @@ func (s *Server) attendees(r *http.Request, a civic.Actor, activityID string) ([
 func (s *Server) workerAward(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	q := r.URL.Query()
-	d := workerAwardData{Form: awardForm{Resident: q.Get("resident"), Activity: q.Get("activity"), Mode: q.Get("mode")}, Find: q.Get("q")}
+	d := workerAwardData{Form: awardForm{Resident: q.Get("resident"), Activity: q.Get("activity"), Mode: q.Get("mode")}, residentFind: residentFind{Find: q.Get("q")}}
 	if err := s.workerAwardData(r, a, &d); err != nil {
 		return err
 	}
-	if err := s.findResidents(r, a, &d); err != nil {
+	if err := s.findResidents(r, a, &d.residentFind); err != nil {
 		return s.reshow(w, r, err, "worker_award", d)
 	}
 	return s.Render(w, r, "worker_award", d)

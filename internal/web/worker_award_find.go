@@ -8,10 +8,11 @@ import (
 	"civicpoints/internal/registry"
 )
 
-// Finding a resident for the award form by name: the worker types the start
-// of a name, picks one of the residents listed (masked name, estate and
-// address, so namesakes can be told apart) and the form takes their id.
-// Residents who have left are not listed: they cannot be awarded.
+// Finding a resident by name, for the award form and an activity's "sign up
+// a resident" form: the worker types the start of a name, picks one of the
+// residents listed (masked name, estate and address, so namesakes can be
+// told apart) and the form takes their id. Residents who have left are not
+// listed: they can be neither awarded nor signed up.
 
 // findLimit is how many residents a name search lists; more means the
 // worker should type more of the name.
@@ -21,34 +22,50 @@ type foundResident struct {
 	ID, NameMasked, Estate, Address string
 }
 
+// residentFind is a page's find-by-name box: what was typed (?q=) and who
+// was found. Pages embed it in their data.
+type residentFind struct {
+	Find     string
+	Found    []foundResident
+	Searched bool
+	More     bool
+	Chosen   string // masked name of the resident the page's form is for
+}
+
 // findResidents searches the registry by name prefix (audited there, as
 // every registry list is).
-func (s *Server) findResidents(r *http.Request, a civic.Actor, d *workerAwardData) error {
-	d.Find = strings.TrimSpace(d.Find)
-	if d.Find == "" || s.Registry == nil {
+func (s *Server) findResidents(r *http.Request, a civic.Actor, f *residentFind) error {
+	f.Find = strings.TrimSpace(f.Find)
+	if f.Find == "" || s.Registry == nil {
 		return nil
 	}
-	if len([]rune(d.Find)) > 20 {
+	if len([]rune(f.Find)) > 20 {
 		return civic.Errorf(civic.Invalid, "earning.too_long", "a text is longer than %d characters", 20)
 	}
-	list, next, err := s.Registry.Search(r.Context(), a, a.CommunityID, registry.Filter{Name: d.Find}, "", findLimit)
+	list, next, err := s.Registry.Search(r.Context(), a, a.CommunityID, registry.Filter{Name: f.Find}, "", findLimit)
 	if err != nil {
 		return err
 	}
-	d.Searched, d.More = true, next != ""
-	d.Found = d.Found[:0]
+	f.Searched, f.More = true, next != ""
+	f.Found = f.Found[:0]
 	for _, res := range list {
-		d.Found = append(d.Found, foundResident{ID: res.ID, NameMasked: res.NameMasked, Estate: res.EstateName, Address: res.Address})
+		f.Found = append(f.Found, foundResident{ID: res.ID, NameMasked: res.NameMasked, Estate: res.EstateName, Address: res.Address})
 	}
 	return nil
 }
 
-// chosenLabel names the resident the single form is for, so the worker sees
-// whom the id stands for before awarding.
+// choose names the resident a form is for, so the worker sees whom the id
+// stands for before sending it.
+func (s *Server) choose(r *http.Request, a civic.Actor, f *residentFind, residentID string) {
+	f.Chosen = ""
+	if residentID != "" {
+		f.Chosen = s.label(r.Context(), a.CommunityID, residentID)
+	}
+}
+
+// chosenLabel names the resident the award's single form is for.
 func (s *Server) chosenLabel(r *http.Request, a civic.Actor, d *workerAwardData) {
-	if d.Form.Resident != "" && d.Form.Mode != "bulk" {
-		if l := s.label(r.Context(), a.CommunityID, d.Form.Resident); l != "" {
-			d.Chosen = l
-		}
+	if d.Form.Mode != "bulk" {
+		s.choose(r, a, &d.residentFind, d.Form.Resident)
 	}
 }

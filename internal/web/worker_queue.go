@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -12,10 +13,11 @@ import (
 // adopt with points in the indicator's range and a reason, to mark
 // implemented (with an optional bonus), or not to adopt, with a reason.
 //
-// Decisions are one-way state changes in earning (a claim is decided once; a
-// suggestion moves submitted → adopted → implemented), so a resent form
-// cannot award twice: a replay that finds the same decision already made is
-// shown as done, anything else as the conflict it is.
+// Every decision form carries a hidden key drawn when the queue is rendered
+// and runs once through s.once, sharded by the resident whose points move: a
+// resent or double-submitted decision answers as the first did and awards
+// nothing twice, while a different decision on a decided item (another
+// worker's, say) is refused as the conflict it is.
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/queue", Roles: wk, Nav: "earning_pages.nav.queue", Handler: (*Server).workerQueue})
@@ -26,11 +28,14 @@ func init() {
 type queueClaim struct {
 	earning.Claim
 	Name, IndicatorName, Activity, When string
+	ApproveKey, RejectKey               string // idempotency keys of the two forms
 }
 
 type queueSuggestion struct {
 	earning.Suggestion
 	Name, When string
+	Key        string // idempotency key of the adopt (or implemented) form
+	RefuseKey  string // and of the not-adopted form
 }
 
 type workerQueueData struct {
@@ -63,7 +68,8 @@ func (s *Server) workerQueueData(r *http.Request, a civic.Actor) (d workerQueueD
 	}
 	titles := map[string]string{}
 	for _, c := range claims {
-		q := queueClaim{Claim: c, Name: s.residentLabel(r, a.CommunityID, c.ResidentID), IndicatorName: names[c.Indicator], When: shanghai(c.CreatedAt)}
+		q := queueClaim{Claim: c, Name: s.residentLabel(r, a.CommunityID, c.ResidentID), IndicatorName: names[c.Indicator], When: shanghai(c.CreatedAt),
+			ApproveKey: newFormKey(), RejectKey: newFormKey()}
 		if c.ActivityID != "" {
 			if _, ok := titles[c.ActivityID]; !ok {
 				act, err := s.Earning.Activity(ctx, a.CommunityID, c.ActivityID)
@@ -82,7 +88,8 @@ func (s *Server) workerQueueData(r *http.Request, a civic.Actor) (d workerQueueD
 			return d, err
 		}
 		for _, g := range list {
-			q := queueSuggestion{Suggestion: g, Name: s.residentLabel(r, a.CommunityID, g.ResidentID), When: shanghai(g.CreatedAt)}
+			q := queueSuggestion{Suggestion: g, Name: s.residentLabel(r, a.CommunityID, g.ResidentID), When: shanghai(g.CreatedAt),
+				Key: newFormKey(), RefuseKey: newFormKey()}
 			if st == "submitted" {
 				d.Submitted = append(d.Submitted, q)
 			} else {
@@ -120,38 +127,23 @@ func (s *Server) workerDecide(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	approve := r.PostFormValue("decision") == "approve"
-	want := "rejected"
+	id, approve := r.PathValue("id"), r.PostFormValue("decision") == "approve"
+	done := "rejected"
 	if approve {
-		want = "approved"
+		done = "approved"
 	}
 	minutes, err := formInt(r, "minutes", 0)
 	if err == nil {
-		_, err = s.Earning.Decide(r.Context(), a, a.CommunityID, r.PathValue("id"), approve, minutes, r.PostFormValue("reason"))
-	}
-	if civic.ErrorCode(err) == civic.Conflict && s.claimIs(r, a, r.PathValue("id"), want) {
-		err = nil // a resent form: the same decision stands, nothing moved twice
+		var c earning.Claim
+		err = s.earningOnce(r, r.PostFormValue("resident"), nil, &c, func(tx *db.Tx) (any, error) {
+			return s.Earning.DecideTx(r.Context(), tx, a, a.CommunityID, id, approve, minutes, r.PostFormValue("reason"))
+		})
 	}
 	if err != nil {
 		return s.queueError(w, r, a, err)
 	}
-	http.Redirect(w, r, "/worker/queue?done="+want, http.StatusSeeOther)
+	http.Redirect(w, r, "/worker/queue?done="+done, http.StatusSeeOther)
 	return nil
-}
-
-// claimIs reports whether a claim has already been decided as status; the
-// form carries the claim's resident, whose claims are listed by resident.
-func (s *Server) claimIs(r *http.Request, a civic.Actor, id, status string) bool {
-	claims, err := s.Earning.ClaimsOf(r.Context(), a.CommunityID, r.PostFormValue("resident"))
-	if err != nil {
-		return false
-	}
-	for _, c := range claims {
-		if c.ID == id {
-			return c.Status == status
-		}
-	}
-	return false
 }
 
 func (s *Server) workerReview(w http.ResponseWriter, r *http.Request) error {
@@ -162,12 +154,10 @@ func (s *Server) workerReview(w http.ResponseWriter, r *http.Request) error {
 	decision, id := r.PostFormValue("decision"), r.PathValue("id")
 	points, err := formInt(r, "points", 0)
 	if err == nil {
-		_, err = s.Earning.Review(r.Context(), a, a.CommunityID, id, decision, points, r.PostFormValue("reason"))
-	}
-	if civic.ErrorCode(err) == civic.Conflict {
-		if g, gerr := s.Earning.Suggestion(r.Context(), a.CommunityID, id); gerr == nil && g.Status == decision {
-			err = nil // a resent form: the suggestion already has this decision
-		}
+		var g earning.Suggestion
+		err = s.earningOnce(r, r.PostFormValue("resident"), nil, &g, func(tx *db.Tx) (any, error) {
+			return s.Earning.ReviewTx(r.Context(), tx, a, a.CommunityID, id, decision, points, r.PostFormValue("reason"))
+		})
 	}
 	if err != nil {
 		return s.queueError(w, r, a, err)
