@@ -43,8 +43,13 @@ func (a *App) Check(ctx context.Context, communityID string) (ledger.Report, err
 		if err != nil {
 			return rep, err
 		}
+		rc, err := registry.CheckCounts(ctx, a.DB, id)
+		if err != nil {
+			return rep, err
+		}
 		rep.Add(l)
 		rep.Add(s)
+		rep.Add(rc)
 	}
 	return rep, nil
 }

@@ -42,7 +42,10 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 	}
 	c := p.CommunityID
 	now := s.Clock.Now()
-	homes, err := s.importHouseholds(ctx, tx, ex, c, p.ok, res, db.Millis(now))
+	// The estates' counts follow every household and resident written, and
+	// are added in one statement per estate and colour at the end.
+	cnt := counts{}
+	homes, err := s.importHouseholds(ctx, tx, cnt, ex, c, p.ok, res, db.Millis(now))
 	if err != nil {
 		return err
 	}
@@ -61,7 +64,7 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 		ex.people[homes[i].ID+"\x1f"+pr.c.name+"\x1f"+pr.c.birth.Format(dateLayout)] = true
 		fresh = append(fresh, i)
 	}
-	w, err := newResidentWriter(ctx, tx, actor, c, st, now)
+	w, err := newResidentWriter(ctx, tx, actor, c, st, now, cnt)
 	if err != nil {
 		return err
 	}
@@ -84,6 +87,9 @@ func (s *Service) applyTx(ctx context.Context, tx *db.Tx, k *Keys, actor civic.A
 		return err
 	}
 	if err := w.finish(ctx); err != nil {
+		return err
+	}
+	if err := cnt.apply(ctx, tx, c); err != nil {
 		return err
 	}
 	if err := ledger.OpenAccounts(ctx, tx, c, ids); err != nil {
@@ -183,10 +189,11 @@ type residentWriter struct {
 	today                             time.Time
 	day                               string
 	residents, labels, changes, moves *batch
+	cnt                               counts
 }
 
-func newResidentWriter(ctx context.Context, tx *db.Tx, actor civic.Actor, c string, st Settings, now time.Time) (w *residentWriter, err error) {
-	w = &residentWriter{actor: actor, c: c, st: st, ms: db.Millis(now), today: Today(now)}
+func newResidentWriter(ctx context.Context, tx *db.Tx, actor civic.Actor, c string, st Settings, now time.Time, cnt counts) (w *residentWriter, err error) {
+	w = &residentWriter{actor: actor, c: c, st: st, ms: db.Millis(now), today: Today(now), cnt: cnt}
 	w.day = w.today.Format(dateLayout)
 	if w.residents, err = newBatch(ctx, tx, "residents", `community_id, id, household_id, estate_id, name, gender, birth_date,
 		id_enc, id_hash, id_tail_hash, id_masked, phone_enc, phone_hash, phone_masked, relation, code_ref, moved_in,
@@ -230,6 +237,7 @@ func (w *residentWriter) add(ctx context.Context, r sealed) error {
 		}
 		j++
 	}
+	w.cnt.resident(r.h.EstateID, r.set, 1)
 	return w.moves.add(ctx, c, r.moveID, r.id, "in", "", r.h.ID, r.movedIn, "registry.reason_imported", w.actor.UserID, w.actor.Name, ms)
 }
 

@@ -11,7 +11,7 @@ import (
 // ensureHousehold would, but writes the new ones in batches: the registry's
 // households are already in ex, so no row needs a lookup of its own. The
 // first row of a new address sets its tenure and disability flag.
-func (s *Service) importHouseholds(ctx context.Context, tx *db.Tx, ex *existing, c string, ok []prepared, res *ImportResult, ms int64) ([]Household, error) {
+func (s *Service) importHouseholds(ctx context.Context, tx *db.Tx, cnt counts, ex *existing, c string, ok []prepared, res *ImportResult, ms int64) ([]Household, error) {
 	homes := make([]Household, len(ok))
 	var b *batch
 	for i := range ok {
@@ -48,6 +48,7 @@ func (s *Service) importHouseholds(ctx context.Context, tx *db.Tx, ex *existing,
 		ex.households[pr.householdK] = h
 		homes[i] = h
 		res.Households++
+		cnt.households(h.EstateID, 1)
 	}
 	if b == nil {
 		return homes, nil

@@ -68,8 +68,9 @@ func dueDate(st Settings, primary Colour, lastVisit, created string) any {
 }
 
 // recolour derives a resident's colours again from their data and stores any
-// change with reason, then their next visit date.
-func (s *Service) recolour(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, reason string) error {
+// change with reason, then their next visit date. The change to the estate's
+// counts goes to cnt, which the caller applies before it commits.
+func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civic.Actor, communityID, residentID, reason string) error {
 	cur, err := residentState(ctx, tx, communityID, residentID)
 	if err != nil {
 		return err
@@ -90,6 +91,7 @@ func (s *Service) recolour(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 	if err := writeColours(ctx, tx, actor, communityID, residentID, cur.estateID, cur.colours, set, reason, db.Millis(now)); err != nil {
 		return err
 	}
+	cnt.recoloured(cur.estateID, cur.colours, set)
 	_, err = tx.Exec(ctx, "UPDATE residents SET visit_due = $3 WHERE community_id = $1 AND id = $2",
 		communityID, residentID, dueDate(st, set.Primary(), cur.lastVisit, cur.created))
 	return err
@@ -118,7 +120,11 @@ func (s *Service) SetRed(ctx context.Context, actor civic.Actor, communityID, re
 			communityID, residentID, boolInt(red), db.Millis(s.Clock.Now())); err != nil {
 			return err
 		}
-		return s.recolour(ctx, tx, actor, communityID, residentID, reason)
+		cnt := counts{}
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason); err != nil {
+			return err
+		}
+		return cnt.apply(ctx, tx, communityID)
 	})
 }
 
@@ -147,12 +153,13 @@ func (s *Service) UpdateHousehold(ctx context.Context, actor civic.Actor, commun
 		if err != nil {
 			return err
 		}
+		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, actor, communityID, id, reason); err != nil {
+			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason); err != nil {
 				return err
 			}
 		}
-		return nil
+		return cnt.apply(ctx, tx, communityID)
 	})
 }
 
@@ -213,10 +220,14 @@ func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, civic.System, communityID, id, "registry.reason_aged"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, civic.System, communityID, id, "registry.reason_aged"); err != nil {
 				return err
 			}
+		}
+		if err := cnt.apply(ctx, tx, communityID); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO registry_settings (community_id, elderly_age, priority_days, regular_days, ages_refreshed, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id) DO UPDATE SET ages_refreshed = $5`,

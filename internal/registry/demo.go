@@ -75,16 +75,20 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 		return err
 	}
 	worker := civic.Actor{UserID: "demo-worker", Name: "网格员", Role: civic.RoleWorker, CommunityID: communityID}
+	cnt := counts{}
 	for i := range all {
 		if r.IntN(1000) < 6 { // about 0.6% key persons
 			if _, err := tx.Exec(ctx, "UPDATE residents SET red = 1 WHERE community_id = $1 AND id = $2", communityID, all[i].id); err != nil {
 				return err
 			}
-			if err := s.recolour(ctx, tx, worker, communityID, all[i].id, "重点关注对象（演示数据）"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, worker, communityID, all[i].id, "重点关注对象（演示数据）"); err != nil {
 				return err
 			}
 			all[i].primary = string(Red)
 		}
+	}
+	if err := cnt.apply(ctx, tx, communityID); err != nil {
+		return err
 	}
 	st, err := settingsTx(ctx, tx, communityID)
 	if err != nil {

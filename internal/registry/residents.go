@@ -206,6 +206,11 @@ func (s *Service) insertResident(ctx context.Context, tx *db.Tx, k *Keys, st Set
 	if err := recordMove(ctx, tx, actor, communityID, id, "in", "", h.ID, c.movedIn.Format(dateLayout), "", now); err != nil {
 		return "", err
 	}
+	cnt := counts{}
+	cnt.resident(h.EstateID, set, 1)
+	if err := cnt.apply(ctx, tx, communityID); err != nil {
+		return "", err
+	}
 	return id, ledger.OpenAccount(ctx, tx, communityID, id)
 }
 
@@ -261,7 +266,16 @@ func (s *Service) MoveResident(ctx context.Context, actor civic.Actor, community
 		if err := recordMove(ctx, tx, actor, communityID, residentID, "move", cur.householdID, h.ID, on, reason, now); err != nil {
 			return err
 		}
-		return s.recolour(ctx, tx, actor, communityID, residentID, "registry.reason_moved")
+		// The resident leaves the old estate's counts with their colours and
+		// joins the new one's; recolour then counts any colour the new
+		// household changes there.
+		cnt := counts{}
+		cnt.resident(cur.estateID, cur.colours, -1)
+		cnt.resident(h.EstateID, cur.colours, 1)
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved"); err != nil {
+			return err
+		}
+		return cnt.apply(ctx, tx, communityID)
 	})
 }
 
@@ -295,6 +309,11 @@ func (s *Service) LeaveResident(ctx context.Context, actor civic.Actor, communit
 		if err := recordMove(ctx, tx, actor, communityID, residentID, "leave", cur.householdID, "", on, reason, now); err != nil {
 			return err
 		}
+		cnt := counts{}
+		cnt.resident(cur.estateID, cur.colours, -1)
+		if err := cnt.apply(ctx, tx, communityID); err != nil {
+			return err
+		}
 		return ledger.SetAccountActive(ctx, tx, communityID, residentID, false)
 	})
 }
@@ -323,8 +342,16 @@ func residentState(ctx context.Context, tx *db.Tx, communityID, id string) (st s
 	var red int64
 	var out, last sql.NullString
 	var created int64
-	err = tx.QueryRow(ctx, `SELECT household_id, estate_id, birth_date, red, colours, moved_out, last_visit, created_at
-		FROM residents WHERE community_id = $1 AND id = $2`, communityID, id).
+	q := `SELECT household_id, estate_id, birth_date, red, colours, moved_out, last_visit, created_at
+		FROM residents WHERE community_id = $1 AND id = $2`
+	if tx.Dialect() == db.Postgres {
+		// Every caller changes the resident from what it reads here, and the
+		// estate counts by the difference: lock the row, so a change
+		// committing meanwhile (a leave, a move) is read, not overwritten or
+		// counted twice. SQLite has one writer at a time.
+		q += " FOR UPDATE"
+	}
+	err = tx.QueryRow(ctx, q, communityID, id).
 		Scan(&st.householdID, &st.estateID, &birth, &red, &st.colours, &out, &last, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, notFound("resident", id)

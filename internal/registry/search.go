@@ -83,42 +83,34 @@ func (f Filter) String() string {
 	return strings.Join(parts, " ")
 }
 
-// ColourCounts counts active residents per estate and colour (a resident with
-// several labels counts under each; white counts those with none). Red is
-// counted only for viewers with the red grant.
+// ColourCounts gives the active residents per estate and colour (a resident
+// with several labels counts under each; white counts those with none), as
+// kept exact in registry_counts by every change. Red is counted only for
+// viewers with the red grant.
 func (s *Service) ColourCounts(ctx context.Context, viewer civic.Actor, communityID string) (counts map[string]map[Colour]int, err error) {
 	defer civic.Wrap(&err, "registry.ColourCounts(%s)", communityID)
 	if !SeesSensitive(viewer, communityID) {
 		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
 	}
+	// The day's age refresh changes green and blue: apply it first.
 	if err := s.Refresh(ctx, communityID); err != nil {
 		return nil, err
 	}
-	// Both halves read an index alone: the labels, and the partial index of
-	// active white residents (pinned on SQLite, whose planner prefers
-	// residents_primary and then reads every white resident's row).
-	rows, err := s.DB.Query(ctx, `SELECT estate_id, colour, COUNT(*) FROM resident_colours WHERE community_id = $1 GROUP BY estate_id, colour
-		UNION ALL SELECT estate_id, 'white', COUNT(*) FROM residents`+s.indexedBy("residents_white")+`
-		WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL GROUP BY estate_id`, communityID)
+	kept, err := s.estateCounts(ctx, communityID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	counts = map[string]map[Colour]int{}
-	for rows.Next() {
-		var e string
-		var c Colour
-		var n int
-		if err := rows.Scan(&e, &c, &n); err != nil {
-			return nil, err
+	for e, m := range kept {
+		counts[e] = map[Colour]int{}
+		for _, c := range Colours {
+			if c == Red && !SeesRed(viewer, communityID) {
+				continue
+			}
+			if n := m[string(c)]; n != 0 {
+				counts[e][c] = n
+			}
 		}
-		if c == Red && !SeesRed(viewer, communityID) {
-			continue
-		}
-		if counts[e] == nil {
-			counts[e] = map[Colour]int{}
-		}
-		counts[e][c] = n
 	}
-	return counts, rows.Err()
+	return counts, nil
 }

@@ -88,7 +88,6 @@ func (s *Server) workerResidentRed(w http.ResponseWriter, r *http.Request) error
 			return s.residentPage(w, r, status, workerResidentData{}, "", msg)
 		})
 	}
-	s.dropCounts(a.CommunityID)
 	http.Redirect(w, r, "/worker/registry/residents/"+id+"?done=red", http.StatusSeeOther)
 	return nil
 }
