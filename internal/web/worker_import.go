@@ -135,7 +135,6 @@ func (s *Server) runImport(a civic.Actor, j *importJob, validOnly bool) {
 			err = civic.Errorf(civic.Internal, "error.internal", "import panicked: %v", p)
 		}
 		j.finish(res, err, time.Since(start))
-		s.dropCounts(a.CommunityID)
 		if err != nil {
 			s.Log.Error("import failed", "job", j.ID, "err", err)
 		} else {

@@ -28,8 +28,3 @@ func (s *Server) counts(ctx context.Context, a civic.Actor) (*estateCounts, erro
 	}
 	return &estateCounts{Estates: estates, Colours: counts}, nil
 }
-
-// dropCounts did forget a community's cached counts after a change made
-// through the pages. The counts are no longer cached: it does nothing, and
-// is kept only for callers outside the registry pages (worker_import.go).
-func (s *Server) dropCounts(communityID string) {}
