@@ -43,7 +43,7 @@ type workerActivityData struct {
 	ScanKey       string // idempotency keys of the scan, add and close forms
 	AddKey        string
 	CloseKey      string
-	residentFind  // finding the resident to add by name
+	ResidentFind  // finding the resident to add by name
 }
 
 func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (d workerActivityData, err error) {
@@ -61,6 +61,7 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 		When: shanghai(act.Start) + " – " + act.End.In(civic.Shanghai).Format("15:04")}
 	d.Over, d.Closed, d.CanScan = !now.Before(act.End), act.Status == "closed", s.Earning.Codes != nil
 	d.ScanKey, d.AddKey, d.CloseKey = newFormKey(), newFormKey(), newFormKey()
+	d.Action = "/worker/activities/" + act.ID
 	roster, err := s.Earning.Roster(ctx, a.CommunityID, id)
 	if err != nil {
 		return d, err
@@ -89,8 +90,8 @@ func (s *Server) workerActivity(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	d.ResidentInput, d.Find = q.Get("resident"), q.Get("q")
-	s.choose(r, a, &d.residentFind, d.ResidentInput)
-	if err := s.findResidents(r, a, &d.residentFind); err != nil {
+	s.choose(r, a, &d.ResidentFind, d.ResidentInput)
+	if err := s.findResidents(r, a, &d.ResidentFind); err != nil {
 		return s.reshow(w, r, err, "worker_activity", d)
 	}
 	v := View{Data: d}
@@ -107,7 +108,7 @@ func (s *Server) activityError(w http.ResponseWriter, r *http.Request, a civic.A
 		return derr
 	}
 	d.ResidentInput = input
-	s.choose(r, a, &d.residentFind, input)
+	s.choose(r, a, &d.ResidentFind, input)
 	return s.reshow(w, r, err, "worker_activity", d)
 }
 

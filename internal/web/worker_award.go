@@ -44,7 +44,7 @@ type workerAwardData struct {
 	Replayed       bool
 	AwardedPoints  string
 	AwardIndicator string
-	residentFind   // finding a resident by name (worker_award_find.go)
+	ResidentFind   // finding a resident by name (worker_award_find.go)
 }
 
 func (s *Server) workerAwardData(r *http.Request, a civic.Actor, d *workerAwardData) error {
@@ -105,11 +105,11 @@ func (s *Server) attendees(r *http.Request, a civic.Actor, activityID string) ([
 func (s *Server) workerAward(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	q := r.URL.Query()
-	d := workerAwardData{Form: awardForm{Resident: q.Get("resident"), Activity: q.Get("activity"), Mode: q.Get("mode")}, residentFind: residentFind{Find: q.Get("q")}}
+	d := workerAwardData{Form: awardForm{Resident: q.Get("resident"), Activity: q.Get("activity"), Mode: q.Get("mode")}, ResidentFind: ResidentFind{Action: "/worker/award", Find: q.Get("q")}}
 	if err := s.workerAwardData(r, a, &d); err != nil {
 		return err
 	}
-	if err := s.findResidents(r, a, &d.residentFind); err != nil {
+	if err := s.findResidents(r, a, &d.ResidentFind); err != nil {
 		return s.reshow(w, r, err, "worker_award", d)
 	}
 	return s.Render(w, r, "worker_award", d)

@@ -22,9 +22,10 @@ type foundResident struct {
 	ID, NameMasked, Estate, Address string
 }
 
-// residentFind is a page's find-by-name box: what was typed (?q=) and who
+// ResidentFind is a page's find-by-name box: what was typed (?q=) and who
 // was found. Pages embed it in their data.
-type residentFind struct {
+type ResidentFind struct {
+	Action   string // the page the box searches on and links back to
 	Find     string
 	Found    []foundResident
 	Searched bool
@@ -34,7 +35,7 @@ type residentFind struct {
 
 // findResidents searches the registry by name prefix (audited there, as
 // every registry list is).
-func (s *Server) findResidents(r *http.Request, a civic.Actor, f *residentFind) error {
+func (s *Server) findResidents(r *http.Request, a civic.Actor, f *ResidentFind) error {
 	f.Find = strings.TrimSpace(f.Find)
 	if f.Find == "" || s.Registry == nil {
 		return nil
@@ -56,7 +57,7 @@ func (s *Server) findResidents(r *http.Request, a civic.Actor, f *residentFind) 
 
 // choose names the resident a form is for, so the worker sees whom the id
 // stands for before sending it.
-func (s *Server) choose(r *http.Request, a civic.Actor, f *residentFind, residentID string) {
+func (s *Server) choose(r *http.Request, a civic.Actor, f *ResidentFind, residentID string) {
 	f.Chosen = ""
 	if residentID != "" {
 		f.Chosen = s.label(r.Context(), a.CommunityID, residentID)
@@ -66,6 +67,6 @@ func (s *Server) choose(r *http.Request, a civic.Actor, f *residentFind, residen
 // chosenLabel names the resident the award's single form is for.
 func (s *Server) chosenLabel(r *http.Request, a civic.Actor, d *workerAwardData) {
 	if d.Form.Mode != "bulk" {
-		s.choose(r, a, &d.residentFind, d.Form.Resident)
+		s.choose(r, a, &d.ResidentFind, d.Form.Resident)
 	}
 }
