@@ -328,3 +328,22 @@ func TestReplayAfterResidentLeft(t *testing.T) {
 		}
 	})
 }
+
+// A failed request stores nothing under its key: once the resident has the
+// points, the same request with the same key goes through.
+func TestFailedRequestCanBeRetriedWithItsKey(t *testing.T) {
+	t.Parallel()
+	f := setup(t, dbtest.SQLite(t))
+	r := f.residents[3]
+	basket := fmt.Sprintf(`{"resident_id":%q,"items":[{"good_id":%q,"quantity":1}]}`, r, f.oil)
+	if got := f.do(call{"POST", base + "/redemptions", f.clerk, "basket-1", basket, ""}); got.status != 409 || errCode(got) != "insufficient_points" {
+		t.Fatalf("first try: %d %s", got.status, got.raw)
+	}
+	award := fmt.Sprintf(`{"resident_id":%q,"points":30,"indicator":"bench","reason":"x"}`, r)
+	if got := f.do(call{"POST", base + "/awards", f.worker, "award-1", award, ""}); got.status != 201 {
+		t.Fatalf("award: %d %s", got.status, got.raw)
+	}
+	if got := f.do(call{"POST", base + "/redemptions", f.clerk, "basket-1", basket, ""}); got.status != 201 || got.body["balance"] != float64(5) {
+		t.Fatalf("retry: %d %s, want 201 and balance 5", got.status, got.raw)
+	}
+}
