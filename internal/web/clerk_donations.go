@@ -6,7 +6,6 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
-	"civicpoints/internal/i18n"
 	"civicpoints/internal/station"
 )
 
@@ -29,6 +28,7 @@ type donationsData struct {
 	Recent     []donationView
 	Funds      string
 	Rate       string
+	Key        string // the forms' idempotency key, new on every render
 }
 
 type donationView struct {
@@ -39,7 +39,7 @@ type donationView struct {
 func (s *Server) donationsPage(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
 	a, _ := ActorFrom(r.Context())
 	ctx := r.Context()
-	d := donationsData{DonorKinds: station.DonorKinds}
+	d := donationsData{DonorKinds: station.DonorKinds, Key: newFormKey()}
 	var err error
 	if d.Donors, err = station.Donors(ctx, s.DB, a.CommunityID, false); err != nil {
 		return err
@@ -66,16 +66,12 @@ func (s *Server) clerkDonations(w http.ResponseWriter, r *http.Request) error {
 	return s.donationsPage(w, r, http.StatusOK, "", "")
 }
 
+// donationWrite runs a donation, funds or donor change once per form key and
+// shows the page again.
 func (s *Server) donationWrite(w http.ResponseWriter, r *http.Request, flashKey string, fn func(tx *db.Tx, a civic.Actor) error) error {
-	a, _ := ActorFrom(r.Context())
-	if err := s.DB.WithTx(r.Context(), func(tx *db.Tx) error { return fn(tx, a) }); err != nil {
-		c := civic.ErrorCode(err)
-		if c == civic.Internal {
-			return err
-		}
-		return s.donationsPage(w, r, HTTPStatus(c), "", i18n.Error(LangFrom(r.Context()), err))
-	}
-	return s.donationsPage(w, r, http.StatusOK, s.T(r, flashKey), "")
+	return s.stationWrite(w, r, flashKey, func(status int, flash, errMsg string) error {
+		return s.donationsPage(w, r, status, flash, errMsg)
+	}, fn)
 }
 
 func (s *Server) clerkDonationsDonor(w http.ResponseWriter, r *http.Request) error {

@@ -18,6 +18,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -184,4 +185,27 @@ type orderView struct {
 
 func viewOrder(o station.Order) orderView {
 	return orderView{Order: o, Created: when(o.CreatedAt), Closed: when(o.ClosedAt), Release: when(o.ReleaseAfter), StatusKey: statusKey(o.Status)}
+}
+
+// stationWrite runs a station change (stock, donations, funds) once per form
+// key, so a resent form changes nothing twice, then shows the page again
+// with the outcome: page(status, flash, error).
+func (s *Server) stationWrite(w http.ResponseWriter, r *http.Request, flashKey string,
+	page func(status int, flash, errMsg string) error, fn func(tx *db.Tx, a civic.Actor) error) error {
+	a, _ := ActorFrom(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return civic.Errorf(civic.Invalid, "web.bad_form", "the form could not be read: %v", err)
+	}
+	var done bool
+	err := s.once(r.Context(), a, "station:"+a.CommunityID, r.PostForm.Get("key"), r.PostForm, &done, func(tx *db.Tx) (any, error) {
+		return true, fn(tx, a)
+	})
+	if err != nil {
+		c := civic.ErrorCode(err)
+		if c == civic.Internal {
+			return err
+		}
+		return page(HTTPStatus(c), "", i18n.Error(LangFrom(r.Context()), err))
+	}
+	return page(http.StatusOK, s.T(r, flashKey), "")
 }

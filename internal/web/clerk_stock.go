@@ -7,7 +7,6 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
-	"civicpoints/internal/i18n"
 	"civicpoints/internal/station"
 )
 
@@ -25,6 +24,7 @@ func init() {
 type stockData struct {
 	Goods      []station.Good
 	Categories []string
+	Key        string // the forms' idempotency key, new on every render
 }
 
 func (s *Server) clerkStock(w http.ResponseWriter, r *http.Request) error {
@@ -37,21 +37,14 @@ func (s *Server) stockPage(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	return s.RenderStatus(w, r, status, "clerk_stock", View{Flash: flash, Error: errMsg, Data: stockData{Goods: goods, Categories: station.Categories}})
+	return s.RenderStatus(w, r, status, "clerk_stock", View{Flash: flash, Error: errMsg, Data: stockData{Goods: goods, Categories: station.Categories, Key: newFormKey()}})
 }
 
-// stockWrite runs a stock change and re-renders the page with its outcome.
+// stockWrite runs a stock change once per form key and shows the page again.
 func (s *Server) stockWrite(w http.ResponseWriter, r *http.Request, flashKey string, fn func(tx *db.Tx, a civic.Actor) error) error {
-	a, _ := ActorFrom(r.Context())
-	err := s.DB.WithTx(r.Context(), func(tx *db.Tx) error { return fn(tx, a) })
-	if err != nil {
-		c := civic.ErrorCode(err)
-		if c == civic.Internal {
-			return err
-		}
-		return s.stockPage(w, r, HTTPStatus(c), "", i18n.Error(LangFrom(r.Context()), err))
-	}
-	return s.stockPage(w, r, http.StatusOK, s.T(r, flashKey), "")
+	return s.stationWrite(w, r, flashKey, func(status int, flash, errMsg string) error {
+		return s.stockPage(w, r, status, flash, errMsg)
+	}, fn)
 }
 
 // stationInt reads a whole number field; an unreadable one is refused by name.
