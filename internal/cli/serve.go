@@ -20,7 +20,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "run the web pages and the API",
-		fields:  []string{"db", "addr", "migrate", "lang", "log-level", "log-format", "secret-key", "session-ttl", "cookie-https"},
+		fields:  []string{"db", "addr", "migrate", "lang", "log-level", "log-format", "secret-key", "session-ttl", "cookie-https", "trusted-proxies"},
 		run:     serve,
 	})
 }

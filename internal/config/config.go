@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"sort"
 	"strconv"
@@ -29,6 +30,9 @@ type Config struct {
 	SessionTTL  time.Duration
 	CookieHTTPS bool
 	Community   string
+	// TrustedProxies are the reverse proxies (comma-separated IPs or CIDRs)
+	// whose X-Forwarded-For names the real client, for per-address limits.
+	TrustedProxies string
 }
 
 // Field describes one setting: its flag, its environment twin and its help.
@@ -40,16 +44,17 @@ type Field struct {
 }
 
 var fields = map[string]Field{
-	"db":           {Usage: "database: a file path or sqlite:PATH (SQLite), or postgres://… (PostgreSQL)", bind: str(func(c *Config) *string { return &c.DB }, "./civicpoints.db")},
-	"addr":         {Usage: "address to listen on, host:port", bind: str(func(c *Config) *string { return &c.Addr }, "127.0.0.1:8080")},
-	"migrate":      {Usage: "apply pending migrations before serving", bind: boolean(func(c *Config) *bool { return &c.Migrate }, false)},
-	"lang":         {Usage: "default language of pages and messages: zh-CN or en", bind: str(func(c *Config) *string { return &c.Lang }, "zh-CN")},
-	"log-level":    {Usage: "log level: debug, info, warn or error", bind: str(func(c *Config) *string { return &c.LogLevel }, "info")},
-	"log-format":   {Usage: "log format: auto (JSON unless stdout is a terminal), json or text", bind: str(func(c *Config) *string { return &c.LogFormat }, "auto")},
-	"secret-key":   {Usage: "secret that encrypts sensitive fields and signs codes (32+ characters; keep it safe and backed up)", Secret: true, bind: str(func(c *Config) *string { return &c.SecretKey }, "")},
-	"session-ttl":  {Usage: "how long a login session lasts without use", bind: dur(func(c *Config) *time.Duration { return &c.SessionTTL }, 12*time.Hour)},
-	"cookie-https": {Usage: "mark session cookies Secure (set when served over HTTPS)", bind: boolean(func(c *Config) *bool { return &c.CookieHTTPS }, false)},
-	"community":    {Usage: "community slug, such as chunjiang", bind: str(func(c *Config) *string { return &c.Community }, "")},
+	"db":              {Usage: "database: a file path or sqlite:PATH (SQLite), or postgres://… (PostgreSQL)", bind: str(func(c *Config) *string { return &c.DB }, "./civicpoints.db")},
+	"addr":            {Usage: "address to listen on, host:port", bind: str(func(c *Config) *string { return &c.Addr }, "127.0.0.1:8080")},
+	"migrate":         {Usage: "apply pending migrations before serving", bind: boolean(func(c *Config) *bool { return &c.Migrate }, false)},
+	"lang":            {Usage: "default language of pages and messages: zh-CN or en", bind: str(func(c *Config) *string { return &c.Lang }, "zh-CN")},
+	"log-level":       {Usage: "log level: debug, info, warn or error", bind: str(func(c *Config) *string { return &c.LogLevel }, "info")},
+	"log-format":      {Usage: "log format: auto (JSON unless stdout is a terminal), json or text", bind: str(func(c *Config) *string { return &c.LogFormat }, "auto")},
+	"secret-key":      {Usage: "secret that encrypts sensitive fields and signs codes (32+ characters; keep it safe and backed up)", Secret: true, bind: str(func(c *Config) *string { return &c.SecretKey }, "")},
+	"session-ttl":     {Usage: "how long a login session lasts without use", bind: dur(func(c *Config) *time.Duration { return &c.SessionTTL }, 12*time.Hour)},
+	"cookie-https":    {Usage: "mark session cookies Secure (set when served over HTTPS)", bind: boolean(func(c *Config) *bool { return &c.CookieHTTPS }, false)},
+	"trusted-proxies": {Usage: "reverse proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, such as 127.0.0.1,10.0.0.0/8); login limits per address then count the real client", bind: str(func(c *Config) *string { return &c.TrustedProxies }, "")},
+	"community":       {Usage: "community slug, such as chunjiang", bind: str(func(c *Config) *string { return &c.Community }, "")},
 }
 
 // EnvName is the environment twin of a flag: db → CIVICPOINTS_DB.
@@ -115,6 +120,9 @@ func (c *Config) Validate() error {
 	if c.Lang != "" && c.Lang != "zh-CN" && c.Lang != "en" {
 		return civic.Errorf(civic.Invalid, "config.lang", "--lang %q: use zh-CN or en", c.Lang)
 	}
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return civic.Errorf(civic.Invalid, "config.secret", "--secret-key is too short: use 32 or more characters")
 	}
@@ -146,4 +154,25 @@ func All() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// ParseProxies reads --trusted-proxies: IPs and CIDRs separated by commas.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, civic.Errorf(civic.Invalid, "config.proxy", "--trusted-proxies: %q is not an IP address or CIDR", part)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

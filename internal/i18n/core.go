@@ -26,6 +26,7 @@ func init() {
 		"config.addr":     {"--addr %q 不是 主机:端口 格式", "--addr %q is not host:port"},
 		"config.lang":     {"--lang %q：请使用 zh-CN 或 en", "--lang %q: use zh-CN or en"},
 		"config.secret":   {"--secret-key 太短：至少 32 个字符", "--secret-key is too short: use 32 or more characters"},
+		"config.proxy":    {"--trusted-proxies：%q 不是 IP 地址或 CIDR", "--trusted-proxies: %q is not an IP address or CIDR"},
 		"config.port_use": {"无法监听 %s：端口已被占用", "Cannot listen on %s: the port is already in use"},
 	})
 }

@@ -56,9 +56,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
 	username, next := r.PostFormValue("username"), localPath(r.PostFormValue("next"), "")
-	u, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"), clientIP(r))
+	u, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientIP(r))
 	if code := civic.ErrorCode(err); code == civic.Unauthenticated || code == civic.TooManyRequests {
-		s.Log.InfoContext(r.Context(), "login failed", "username", username, "ip", clientIP(r), "code", string(code))
+		s.Log.InfoContext(r.Context(), "login failed", "username", username, "ip", s.clientIP(r), "code", string(code))
 		v := View{Error: i18n.Error(LangFrom(r.Context()), err), Data: loginData{Username: username, Next: next}}
 		return s.RenderStatus(w, r, HTTPStatus(code), "login", v)
 	} else if err != nil {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 
 	"civicpoints/internal/auth"
@@ -51,7 +52,8 @@ type Options struct {
 // Server renders the pages.
 type Server struct {
 	Options
-	tmpl map[i18n.Lang]map[string]*templateSet
+	tmpl    map[i18n.Lang]map[string]*templateSet
+	proxies []netip.Prefix // trusted reverse proxies (--trusted-proxies)
 }
 
 // New parses the embedded templates; a broken template stops the start.
@@ -66,6 +68,10 @@ func New(o Options) (*Server, error) {
 		o.Cfg = &config.Config{}
 	}
 	s := &Server{Options: o}
+	var err error
+	if s.proxies, err = config.ParseProxies(o.Cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}

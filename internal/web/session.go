@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -109,13 +110,41 @@ func localPath(p, fallback string) string {
 	return p
 }
 
-// clientIP is the address a login attempt is counted against. It is the
-// peer address: behind a reverse proxy every request comes from the proxy,
-// so the per-address limit then applies to all users together.
-func clientIP(r *http.Request) string {
+// clientIP is the address a login attempt is counted against: the peer
+// address, or, when the peer is a trusted reverse proxy (--trusted-proxies),
+// the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+// Addresses a client wrote into the header itself are never believed.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+func (s *Server) trusted(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.proxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
