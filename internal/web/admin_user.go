@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+
+	"civicpoints/internal/auth"
+	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+)
+
+// One user, as the admin sees them: reset the password (generated and shown
+// once, or typed) and turn access off or back on, each with a reason kept in
+// the audit log. A reset or disabling ends the user's sessions.
+func init() {
+	AddPage(Page{Method: "GET", Path: "/admin/users/{id}", Roles: adminRoles, Handler: (*Server).adminUser})
+	AddPage(Page{Method: "POST", Path: "/admin/users/{id}/password", Roles: adminRoles, Handler: (*Server).adminUserPassword})
+	AddPage(Page{Method: "POST", Path: "/admin/users/{id}/access", Roles: adminRoles, Handler: (*Server).adminUserAccess})
+}
+
+// adminDone is the outcome of a write shown on the user's page.
+type adminDone struct {
+	Password string // a generated password, shown this once
+	Replayed bool   // the form had been sent before: nothing changed now
+}
+
+type adminUserData struct {
+	User                       auth.User
+	Community, CommunitySlug   string
+	Created                    string
+	Self                       bool
+	PasswordKey, AccessKey     string
+	PasswordMode, Reason, Form string // the refused form's fields, shown again
+	Done                       *adminDone
+}
+
+func (s *Server) adminUserData(r *http.Request, id string) (d adminUserData, err error) {
+	a, _ := ActorFrom(r.Context())
+	if d.User, err = s.Auth.UserByID(r.Context(), id); err != nil {
+		return d, err
+	}
+	cs, err := s.adminCommunities(r.Context())
+	if err != nil {
+		return d, err
+	}
+	d.Community, d.CommunitySlug = cs.Names[d.User.CommunityID], cs.SlugOf(d.User.CommunityID)
+	d.Created = shanghai(d.User.CreatedAt)
+	d.Self, d.PasswordKey, d.AccessKey, d.PasswordMode = d.User.ID == a.UserID, newFormKey(), newFormKey(), "generate"
+	return d, nil
+}
+
+func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.adminUserData(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, "admin_user", d)
+}
+
+// refuseUserForm shows the user's page again with the refusal, keeping the
+// refused form's key and fields so a corrected resend is still one change.
+func (s *Server) refuseUserForm(w http.ResponseWriter, r *http.Request, form string, err error) error {
+	if civic.ErrorCode(err) == civic.Internal {
+		return err
+	}
+	d, derr := s.adminUserData(r, r.PathValue("id"))
+	if derr != nil {
+		return derr
+	}
+	d.Form, d.Reason = form, r.PostFormValue("reason")
+	if form == "password" {
+		d.PasswordKey, d.PasswordMode = r.PostFormValue("key"), r.PostFormValue("password_mode")
+	} else {
+		d.AccessKey = r.PostFormValue("key")
+	}
+	return s.reshow(w, r, err, "admin_user", d)
+}
+
+// changedUser is the stored answer of a change: never a password. Nonce
+// tells the request that made the change from a replay of it.
+type changedUser struct{ UserID, Nonce string }
+
+func (s *Server) adminUserPassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a, _ := ActorFrom(ctx)
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	reason, err := adminReason(r, true)
+	if err != nil {
+		return s.refuseUserForm(w, r, "password", err)
+	}
+	plain, generated, hash, err := s.adminPassword(r, u.Username)
+	if err != nil {
+		return s.refuseUserForm(w, r, "password", err)
+	}
+	var res changedUser
+	nonce := newFormKey()
+	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
+		if _, err := s.Auth.SetPasswordHash(ctx, tx, u.ID, hash); err != nil {
+			return nil, err
+		}
+		if err := s.adminAudit(ctx, tx, a, u.CommunityID, "auth.password_reset", "user", u.ID, reason); err != nil {
+			return nil, err
+		}
+		return changedUser{UserID: u.ID, Nonce: nonce}, nil
+	})
+	if err != nil {
+		return s.refuseUserForm(w, r, "password", err)
+	}
+	d, err := s.adminUserData(r, u.ID)
+	if err != nil {
+		return err
+	}
+	// Only the request whose answer was stored shows its password; a replay
+	// (or a twin that committed first) has none to show.
+	done := res.Nonce == nonce
+	d.Done = &adminDone{Replayed: !done}
+	if generated && done {
+		d.Done.Password = plain
+	}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.password_reset", u.Username), Data: d})
+}
+
+func (s *Server) adminUserAccess(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a, _ := ActorFrom(ctx)
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	disable := r.PostFormValue("disabled") == "1"
+	reason, err := adminReason(r, true)
+	if err == nil && disable && u.ID == a.UserID {
+		err = civic.Errorf(civic.Invalid, "admin.self_disable", "you cannot disable your own account")
+	}
+	if err != nil {
+		return s.refuseUserForm(w, r, "access", err)
+	}
+	action := "auth.user_enable"
+	if disable {
+		action = "auth.user_disable"
+	}
+	var res changedUser
+	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
+		if _, err := s.Auth.SetDisabledTx(ctx, tx, u.ID, disable); err != nil {
+			return nil, err
+		}
+		if err := s.adminAudit(ctx, tx, a, u.CommunityID, action, "user", u.ID, reason); err != nil {
+			return nil, err
+		}
+		return changedUser{UserID: u.ID}, nil
+	})
+	if err != nil {
+		return s.refuseUserForm(w, r, "access", err)
+	}
+	d, err := s.adminUserData(r, u.ID)
+	if err != nil {
+		return err
+	}
+	msg := "admin.user.enabled"
+	if disable {
+		msg = "admin.user.disabled"
+	}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, msg, u.Username), Data: d})
+}
