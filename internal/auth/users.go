@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -43,38 +42,16 @@ type NewUser struct {
 	Lang        string
 }
 
-// CreateUser adds a user in tx. A username already taken is a conflict.
+// CreateUser adds a user in tx. A username already taken is a conflict. It
+// hashes the password inside the caller's transaction; pages that create
+// users hash first (HashNewPassword) and call CreateUserHashed, so the slow
+// hash never holds the single SQLite writer.
 func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User, err error) {
-	defer civic.Wrap(&err, "auth.CreateUser(%s)", nu.Username)
-	nu.Username = strings.TrimSpace(nu.Username)
-	if nu.Username == "" {
-		return u, civic.Errorf(civic.Invalid, "auth.username_empty", "a username is required")
-	}
-	if !nu.Role.Valid() {
-		return u, civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(nu.Role))
-	}
-	if needsCommunity(nu.Role) && nu.CommunityID == "" {
-		return u, civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(nu.Role))
-	}
-	if nu.Role == civic.RoleResident && nu.ResidentID == "" {
-		return u, civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
-	}
 	hash, err := HashPassword(s.Params, nu.Password)
 	if err != nil {
 		return u, err
 	}
-	u = User{CommunityID: nu.CommunityID, ID: civic.NewID(), Username: nu.Username, Name: nu.Name, Role: nu.Role,
-		ResidentID: nu.ResidentID, Grants: nu.Grants, Lang: nu.Lang, CreatedAt: s.now()}
-	err = tx.Savepoint(ctx, func() error {
-		_, err := tx.Exec(ctx, `INSERT INTO users (community_id, id, username, name, password_hash, role, resident_id, grants, lang, disabled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)`,
-			u.CommunityID, u.ID, u.Username, u.Name, hash, string(u.Role), u.ResidentID, joinGrants(u.Grants), u.Lang, db.Millis(u.CreatedAt))
-		return err
-	})
-	if db.ErrorIs(err, db.ErrUnique) {
-		return u, civic.Errorf(civic.Conflict, "auth.username_taken", "the username %q is taken", nu.Username)
-	}
-	return u, err
+	return s.CreateUserHashed(ctx, tx, nu, hash)
 }
 
 // needsCommunity: district and admin users see every community; the others

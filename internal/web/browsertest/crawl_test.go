@@ -21,7 +21,7 @@ import (
 )
 
 // rawKey matches a catalogue key shown instead of its text.
-var rawKey = regexp.MustCompile(`\b(web|earning|earning_pages|station|registry|registry_pages|auth|ledger|api|credit|db|config|error|cli|importer)\.[a-z_]+(\.[a-z_0-9]+)*\b`)
+var rawKey = regexp.MustCompile(`\b(web|earning|earning_pages|station|registry|registry_pages|auth|admin|ledger|api|credit|db|config|error|cli|importer)\.[a-z_]+(\.[a-z_0-9]+)*\b`)
 
 // Every role, on the full Chunjiang demo, follows every link of its home page
 // and menu: no page fails, shows a catalogue key instead of text, or is wider
