@@ -3,6 +3,7 @@ package i18n
 func init() {
 	Add(map[string][2]string{
 		"ledger.account_closed":   {"居民 %s 已迁出本社区，积分账户已关闭", "Resident %s has left the community; their account is closed"},
+		"ledger.account_changed":  {"居民 %s 的积分账户刚被其他操作修改，请重试", "The points account of resident %s changed meanwhile; please try again"},
 		"ledger.already_reversed": {"流水 %s 已经冲正过，不能重复冲正", "Transfer %s has already been reversed"},
 		"ledger.bad_kind":         {"未知的流水类型 %q", "Unknown transfer kind %q"},
 		"ledger.dup_account":      {"账户 %s 在同一笔流水中出现两次", "Account %s appears twice in one transfer"},

@@ -27,6 +27,10 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now().UTC()
 	}
+	var reverses any
+	if t.ReversesID != "" {
+		reverses = t.ReversesID
+	}
 	first := true
 	for _, p := range t.Postings {
 		if isSystem(p.AccountID) {
@@ -39,10 +43,6 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 		if first {
 			balance, first = b, false
 		}
-	}
-	var reverses any
-	if t.ReversesID != "" {
-		reverses = t.ReversesID
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO ledger_transfers (community_id, id, kind, reason, source_kind, source_id, indicator,
 		rule_version, earns, actor_id, actor_name, idem_key, reverses_id, created_at)
@@ -91,18 +91,33 @@ func move(ctx context.Context, tx *db.Tx, t *Transfer, p Posting) (int64, error)
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	// Say why: no account, a closed one, or not enough points.
+	if err := whyRefused(ctx, tx, t, p); err != nil {
+		return 0, err
+	}
+	return 0, accountChanged(p.AccountID)
+}
+
+// accountChanged: a guard refused, yet the account passes it when read
+// again, because another transaction changed it in between.
+func accountChanged(residentID string) error {
+	return civic.Errorf(civic.Conflict, "ledger.account_changed", "the points account of resident %s changed meanwhile; please try again", residentID)
+}
+
+// whyRefused says why a guarded move was refused: no account, a closed one,
+// or not enough points. It reads only, and returns nil when none holds now.
+func whyRefused(ctx context.Context, tx *db.Tx, t *Transfer, p Posting) error {
 	var active, have int64
-	err = tx.QueryRow(ctx, "SELECT active, balance FROM ledger_accounts WHERE community_id = $1 AND resident_id = $2",
+	err := tx.QueryRow(ctx, "SELECT active, balance FROM ledger_accounts WHERE community_id = $1 AND resident_id = $2",
 		t.CommunityID, p.AccountID).Scan(&active, &have)
 	switch {
 	case err != nil:
-		return 0, notFoundAccount(err, p.AccountID)
+		return notFoundAccount(err, p.AccountID)
 	case active == 0:
-		return 0, civic.Errorf(civic.Invalid, "ledger.account_closed", "resident %s has left the community; their account is closed", p.AccountID)
-	default:
-		return 0, civic.Errorf(civic.InsufficientPoints, "ledger.insufficient", "not enough points: the balance is %d, %d needed", have, -p.Amount)
+		return civic.Errorf(civic.Invalid, "ledger.account_closed", "resident %s has left the community; their account is closed", p.AccountID)
+	case have+p.Amount < 0:
+		return civic.Errorf(civic.InsufficientPoints, "ledger.insufficient", "not enough points: the balance is %d, %d needed", have, -p.Amount)
 	}
+	return nil
 }
 
 func notFoundAccount(err error, residentID string) error {
