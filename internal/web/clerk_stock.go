@@ -19,6 +19,7 @@ func init() {
 	AddPage(Page{Method: "POST", Path: "/clerk/stock/writeoff", Roles: staff, Handler: (*Server).clerkStockWriteOff})
 	AddPage(Page{Method: "POST", Path: "/clerk/stock/count", Roles: staff, Handler: (*Server).clerkStockCount})
 	AddPage(Page{Method: "GET", Path: "/clerk/stock/{id}", Roles: staff, Handler: (*Server).clerkStockMoves})
+	AddPage(Page{Method: "POST", Path: "/clerk/stock/{id}/edit", Roles: staff, Handler: (*Server).clerkStockEdit})
 }
 
 type stockData struct {
@@ -92,9 +93,11 @@ func (s *Server) clerkStockCount(w http.ResponseWriter, r *http.Request) error {
 }
 
 type movesData struct {
-	Good  station.Good
-	Moves []moveView
-	Next  int64
+	Key        string // the edit form's idempotency key
+	Categories []string
+	Good       station.Good
+	Moves      []moveView
+	Next       int64
 }
 
 type moveView struct {
@@ -103,6 +106,29 @@ type moveView struct {
 }
 
 func (s *Server) clerkStockMoves(w http.ResponseWriter, r *http.Request) error {
+	return s.goodPage(w, r, http.StatusOK, "", "")
+}
+
+// clerkStockEdit changes a good's name, unit, category, price or whether it
+// is offered. Past redemptions keep the price they were made at.
+func (s *Server) clerkStockEdit(w http.ResponseWriter, r *http.Request) error {
+	page := func(status int, flash, errMsg string) error { return s.goodPage(w, r, status, flash, errMsg) }
+	return s.stationWrite(w, r, "station.stock.good_saved", page, func(tx *db.Tx, a civic.Actor) error {
+		points, err := stationInt(r, "points")
+		if err != nil {
+			return err
+		}
+		g, err := station.GetGood(r.Context(), tx, a.CommunityID, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		g.Name, g.Unit, g.Category = r.PostFormValue("name"), strings.TrimSpace(r.PostFormValue("unit")), r.PostFormValue("category")
+		g.Points, g.Active = points, r.PostFormValue("active") == "1"
+		return station.UpdateGood(r.Context(), tx, a.CommunityID, g)
+	})
+}
+
+func (s *Server) goodPage(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
 	a, _ := ActorFrom(r.Context())
 	g, err := station.GetGood(r.Context(), s.DB, a.CommunityID, r.PathValue("id"))
 	if err != nil {
@@ -113,12 +139,12 @@ func (s *Server) clerkStockMoves(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := movesData{Good: g}
+	d := movesData{Good: g, Key: newFormKey(), Categories: station.Categories}
 	for _, m := range moves {
 		d.Moves = append(d.Moves, moveView{Move: m, When: when(m.At), KindKey: "station.move." + string(m.Kind)})
 	}
 	if len(moves) == 50 {
 		d.Next = moves[len(moves)-1].Seq
 	}
-	return s.Render(w, r, "clerk_stock_moves", d)
+	return s.RenderStatus(w, r, status, "clerk_stock_moves", View{Flash: flash, Error: errMsg, Data: d})
 }

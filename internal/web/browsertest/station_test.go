@@ -318,3 +318,34 @@ func TestStockFormsWriteOnce(t *testing.T) {
 		t.Fatalf("stock %d → %d after one write-off sent three times, want %d", before.Stock, after.Stock, before.Stock-1)
 	}
 }
+
+// A clerk changes a good's price and takes it off offer; the shop no longer
+// lists it, and a bad price is refused with nothing changed.
+func TestClerkEditsAGood(t *testing.T) {
+	t.Parallel()
+	srv, _, _, _ := stationServer(t)
+	tab := NewTab(t)
+	srv.Login(t, tab, "clerk")
+	Do(t, tab, chromedp.Navigate(srv.URL+"/clerk/stock"), chromedp.WaitVisible(chromedp.CSS("#writeoff-form")))
+	goodID := Get(t, tab, chromedp.Evaluate[string](`document.querySelector("#wo-good").value`))
+	Do(t, tab, chromedp.Navigate(srv.URL+"/clerk/stock/"+goodID), chromedp.WaitVisible(chromedp.CSS("#edit-form")),
+		chromedp.SetValue(chromedp.CSS("#e-points"), "0"))
+	// The browser would stop a zero itself; the server must refuse it too.
+	Get(t, tab, chromedp.Evaluate[bool](`document.querySelector("#edit-form").noValidate = true`))
+	ClickAndLoad(t, tab, "#save-good", "#error")
+	g, _ := station.GetGood(context.Background(), srv.App.DB, srv.CommunityID, goodID)
+	if g.Points == 0 || !g.Active {
+		t.Fatalf("a zero price was saved: %+v", g)
+	}
+	Do(t, tab, chromedp.SetValue(chromedp.CSS("#e-points"), "99"), chromedp.Click(chromedp.CSS("#e-active")))
+	ClickAndLoad(t, tab, "#save-good", "#flash")
+	if g, _ = station.GetGood(context.Background(), srv.App.DB, srv.CommunityID, goodID); g.Points != 99 || g.Active {
+		t.Fatalf("after saving: %+v, want 99 points and off offer", g)
+	}
+	goods, _ := station.ListGoods(context.Background(), srv.App.DB, srv.CommunityID)
+	for _, og := range goods {
+		if og.ID == goodID {
+			t.Fatalf("a good off offer is still listed in the shop")
+		}
+	}
+}
