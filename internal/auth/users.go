@@ -60,7 +60,7 @@ func needsCommunity(r civic.Role) bool { return r != civic.RoleDistrict && r != 
 
 const userColumns = "community_id, id, username, name, role, resident_id, grants, lang, disabled, created_at"
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanUser(row scanner, extra ...any) (User, error) {
 	var u User

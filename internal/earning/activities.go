@@ -143,20 +143,12 @@ func (s *Service) Activities(ctx context.Context, communityID string, since time
 	rows, err := s.DB.Query(ctx, "SELECT "+activityCols+` FROM earning_activities WHERE community_id = $1 AND ends_at > $2
 		AND (starts_at > $3 OR (starts_at = $3 AND id > $4)) AND ($5 = 0 OR invite_only = 0)
 		ORDER BY starts_at, id LIMIT $6`, communityID, db.Millis(since), after, afterID, boolInt(public), limit+1)
-	if err != nil {
+	if out, err = db.Collect(rows, err, scanActivity); err != nil {
 		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, a)
 	}
 	if len(out) > limit {
 		out = out[:limit]
 		next = out[limit-1].ID
 	}
-	return out, next, rows.Err()
+	return out, next, nil
 }

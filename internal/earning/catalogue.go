@@ -158,18 +158,7 @@ func (s *Service) Categories(ctx context.Context, communityID string) (out []Cat
 func (s *Service) Indicators(ctx context.Context, communityID string) (out []Indicator, err error) {
 	defer civic.Wrap(&err, "earning.Indicators(%s)", communityID)
 	rows, err := s.DB.Query(ctx, "SELECT "+indicatorCols+" FROM earning_indicators WHERE community_id = $1 ORDER BY position, code", communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		i, err := scanIndicator(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanIndicator)
 }
 
 // Indicator reads one indicator with its current rule.

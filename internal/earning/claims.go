@@ -207,18 +207,7 @@ func (s *Service) ClaimsOf(ctx context.Context, communityID, residentID string) 
 func (s *Service) claims(ctx context.Context, where string, args ...any) (out []Claim, err error) {
 	defer civic.Wrap(&err, "earning.claims")
 	rows, err := s.DB.Query(ctx, "SELECT "+claimCols+" FROM earning_claims "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanClaim)
 }
 
 // Decide approves a pending claim (minutes may be corrected; 0 keeps the

@@ -179,18 +179,7 @@ func (s *Service) Roster(ctx context.Context, communityID, activityID string) (o
 	defer civic.Wrap(&err, "earning.Roster(%s)", activityID)
 	rows, err := s.DB.Query(ctx, "SELECT "+signupCols+` FROM earning_signups WHERE community_id = $1 AND activity_id = $2
 		ORDER BY CASE status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, signed_at, resident_id`, communityID, activityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanSignUp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanSignUp)
 }
 
 // MySignUp is a resident's sign-up with its activity.
@@ -204,20 +193,8 @@ func (s *Service) SignUpsOf(ctx context.Context, communityID, residentID string,
 	defer civic.Wrap(&err, "earning.SignUpsOf(%s)", residentID)
 	rows, err := s.DB.Query(ctx, "SELECT "+signupCols+` FROM earning_signups WHERE community_id = $1 AND resident_id = $2
 		ORDER BY signed_at DESC LIMIT $3`, communityID, residentID, clampLimit(limit))
+	ups, err := db.Collect(rows, err, scanSignUp)
 	if err != nil {
-		return nil, err
-	}
-	var ups []SignUp
-	for rows.Next() {
-		u, err := scanSignUp(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ups = append(ups, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, u := range ups {

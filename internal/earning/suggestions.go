@@ -126,18 +126,7 @@ func (s *Service) SuggestionsOf(ctx context.Context, communityID, residentID str
 func (s *Service) suggestions(ctx context.Context, where string, args ...any) (out []Suggestion, err error) {
 	defer civic.Wrap(&err, "earning.suggestions")
 	rows, err := s.DB.Query(ctx, "SELECT "+suggestionCols+" FROM earning_suggestions "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g, err := scanSuggestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanSuggestion)
 }
 
 // Review decides a suggestion. "adopted" awards points (within the

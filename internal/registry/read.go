@@ -97,7 +97,7 @@ const residentFrom = ` FROM residents r
 	JOIN households h ON h.community_id = r.community_id AND h.id = r.household_id
 	JOIN estates e ON e.community_id = r.community_id AND e.id = r.estate_id `
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 // scanResident reads residentCols; enc holds the sealed ID number and phone.
 func scanResident(row scanner, today time.Time) (r Resident, enc [2]string, err error) {

@@ -109,19 +109,7 @@ func listOrders(ctx context.Context, q db.Querier, query string, args ...any) (o
 		args[n-2] = int64(1 << 62)
 	}
 	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if out, err = db.Collect(rows, err, scanOrder); err != nil {
 		return nil, err
 	}
 	for i := range out {
