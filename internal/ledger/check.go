@@ -76,7 +76,7 @@ func Check(ctx context.Context, d *db.DB, communityID string) (r Report, err err
 			"resident %s has a negative balance %d (%d)"},
 	}
 	for _, c := range checks {
-		if err := collect(ctx, d, communityID, c.query, c.format, &r); err != nil {
+		if err := r.Find(ctx, d, communityID, c.query, c.format); err != nil {
 			return r, err
 		}
 	}
@@ -87,7 +87,11 @@ func Check(ctx context.Context, d *db.DB, communityID string) (r Report, err err
 	return r, nil
 }
 
-func collect(ctx context.Context, d *db.DB, communityID, query, format string, r *Report) error {
+// Find runs a discrepancy query, whose rows are (what, figure, expected)
+// and whose only parameter is the community, and adds a problem per row
+// (at most 20) described by format. Capabilities that check their own
+// cached figures (the station's stock, the registry's counts) use it too.
+func (r *Report) Find(ctx context.Context, d *db.DB, communityID, query, format string) error {
 	rows, err := d.Query(ctx, query+fmt.Sprintf(" LIMIT %d", maxListed), communityID)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package station
 
 import (
 	"context"
-	"fmt"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -50,27 +49,10 @@ func Check(ctx context.Context, d *db.DB, communityID string) (r ledger.Report, 
 			"%s: %d fen held, donations less purchases give %d"},
 	}
 	for _, c := range checks {
-		if err := collect(ctx, d, communityID, c.query, c.format, &r); err != nil {
+		if err := r.Find(ctx, d, communityID, c.query, c.format); err != nil {
 			return r, err
 		}
 	}
 	r.OK = len(r.Problems) == 0
 	return r, nil
-}
-
-func collect(ctx context.Context, d *db.DB, communityID, query, format string, r *ledger.Report) error {
-	rows, err := d.Query(ctx, query+" LIMIT 20", communityID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var a, b int64
-		if err := rows.Scan(&id, &a, &b); err != nil {
-			return err
-		}
-		r.Problems = append(r.Problems, fmt.Sprintf(format, id, a, b))
-	}
-	return rows.Err()
 }
