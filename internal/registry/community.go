@@ -24,26 +24,30 @@ type Community struct {
 // CommunityBySlug finds a community by its slug.
 func CommunityBySlug(ctx context.Context, d *db.DB, slug string) (c Community, err error) {
 	defer civic.Wrap(&err, "registry.CommunityBySlug(%s)", slug)
-	var created int64
-	err = d.QueryRow(ctx, "SELECT id, slug, name, district, points_name, created_at FROM communities WHERE slug = $1", slug).
-		Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, civic.Errorf(civic.NotFound, "registry.community_not_found", "no community %q", slug)
-	}
-	c.CreatedAt = db.FromMillis(created)
-	return c, err
+	return community(ctx, d, "slug", slug)
 }
 
 // CommunityByID finds a community by its id.
 func CommunityByID(ctx context.Context, d *db.DB, id string) (c Community, err error) {
 	defer civic.Wrap(&err, "registry.CommunityByID(%s)", id)
+	return community(ctx, d, "id", id)
+}
+
+const communityCols = "id, slug, name, district, points_name, created_at"
+
+func scanCommunity(row db.Scanner) (c Community, err error) {
 	var created int64
-	err = d.QueryRow(ctx, "SELECT id, slug, name, district, points_name, created_at FROM communities WHERE id = $1", id).
-		Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, civic.Errorf(civic.NotFound, "registry.community_not_found", "no community %q", id)
-	}
+	err = row.Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created)
 	c.CreatedAt = db.FromMillis(created)
+	return c, err
+}
+
+// community reads the community whose column (id or slug, both unique) has value.
+func community(ctx context.Context, d *db.DB, column, value string) (Community, error) {
+	c, err := scanCommunity(d.QueryRow(ctx, "SELECT "+communityCols+" FROM communities WHERE "+column+" = $1", value))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, civic.Errorf(civic.NotFound, "registry.community_not_found", "no community %q", value)
+	}
 	return c, err
 }
 
@@ -72,19 +76,6 @@ func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, 
 // province thousands: small enough to list).
 func Communities(ctx context.Context, d *db.DB) (out []Community, err error) {
 	defer civic.Wrap(&err, "registry.Communities")
-	rows, err := d.Query(ctx, "SELECT id, slug, name, district, points_name, created_at FROM communities ORDER BY slug")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Community
-		var created int64
-		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created); err != nil {
-			return nil, err
-		}
-		c.CreatedAt = db.FromMillis(created)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	rows, err := d.Query(ctx, "SELECT "+communityCols+" FROM communities ORDER BY slug")
+	return db.Collect(rows, err, scanCommunity)
 }
