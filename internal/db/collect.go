@@ -23,3 +23,9 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 	}
 	return out, rows.Err()
 }
+
+// ScanString scans a one-column row of text, for Collect.
+func ScanString(r Scanner) (s string, err error) {
+	err = r.Scan(&s)
+	return s, err
+}

@@ -1,6 +1,7 @@
 package earning
 
 import (
+	"civicpoints/internal/db"
 	"context"
 	"fmt"
 	"time"
@@ -119,18 +120,7 @@ func setClock(c *civic.FixedClock, t time.Time) { c.Advance(t.Sub(c.Now())) }
 
 func (s *Service) claimsFor(ctx context.Context, communityID, activityID string) (ids []string, err error) {
 	rows, err := s.DB.Query(ctx, "SELECT id FROM earning_claims WHERE community_id = $1 AND activity_id = $2 AND status = 'pending'", communityID, activityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.Collect(rows, err, db.ScanString)
 }
 
 type demoSuggestion struct {

@@ -136,18 +136,7 @@ func (s *Service) AssignEstates(ctx context.Context, actor civic.Actor, communit
 func (s *Service) WorkerEstates(ctx context.Context, communityID, workerID string) (ids []string, err error) {
 	defer civic.Wrap(&err, "registry.WorkerEstates(%s)", workerID)
 	rows, err := s.DB.Query(ctx, "SELECT estate_id FROM worker_estates WHERE community_id = $1 AND worker_id = $2 ORDER BY estate_id", communityID, workerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.Collect(rows, err, db.ScanString)
 }
 
 // DueVisit is a resident whose visit is due within a week or overdue.
