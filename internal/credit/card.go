@@ -38,11 +38,11 @@ func (c *Codes) IssueCard(ctx context.Context, actor civic.Actor, communityID, r
 	card.Payload = body + "." + enc.EncodeToString(ed25519.Sign(k, []byte(body)))
 	now := db.Millis(c.Clock.Now())
 	err = c.DB.WithTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE code_cards SET revoked_at = $3, revoked_by = $4, reason = 'reissued'
+		if _, err := tx.Exec(ctx, `UPDATE credit_code_cards SET revoked_at = $3, revoked_by = $4, reason = 'reissued'
 			WHERE community_id = $1 AND resident_id = $2 AND revoked_at IS NULL`, communityID, residentID, now, actor.UserID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO code_cards (community_id, id, resident_id, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)",
+		_, err := tx.Exec(ctx, "INSERT INTO credit_code_cards (community_id, id, resident_id, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)",
 			communityID, card.ID, residentID, now, actor.UserID)
 		return err
 	})
@@ -59,7 +59,7 @@ func (c *Codes) RevokeCards(ctx context.Context, actor civic.Actor, communityID,
 		return civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
 	}
 	return c.DB.WithTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE code_cards SET revoked_at = $3, revoked_by = $4, reason = $5
+		_, err := tx.Exec(ctx, `UPDATE credit_code_cards SET revoked_at = $3, revoked_by = $4, reason = $5
 			WHERE community_id = $1 AND resident_id = $2 AND revoked_at IS NULL`,
 			communityID, residentID, db.Millis(c.Clock.Now()), actor.UserID, reason)
 		return err

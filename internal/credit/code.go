@@ -79,18 +79,18 @@ func (c *Codes) key(ctx context.Context, communityID string) (ed25519.PrivateKey
 		return nil, err
 	}
 	var sealed string
-	err = c.DB.QueryRow(ctx, "SELECT private_enc FROM code_keys WHERE community_id = $1", communityID).Scan(&sealed)
+	err = c.DB.QueryRow(ctx, "SELECT private_enc FROM credit_code_keys WHERE community_id = $1", communityID).Scan(&sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		pub, priv, gerr := ed25519.GenerateKey(rand.Reader)
 		if gerr != nil {
 			return nil, gerr
 		}
 		err = c.DB.WithTx(ctx, func(tx *db.Tx) error {
-			if _, err := tx.Exec(ctx, `INSERT INTO code_keys (community_id, public_key, private_enc, created_at) VALUES ($1, $2, $3, $4)
+			if _, err := tx.Exec(ctx, `INSERT INTO credit_code_keys (community_id, public_key, private_enc, created_at) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (community_id) DO NOTHING`, communityID, enc.EncodeToString(pub), k.Seal(enc.EncodeToString(priv.Seed())), db.Millis(c.Clock.Now())); err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, "SELECT private_enc FROM code_keys WHERE community_id = $1", communityID).Scan(&sealed)
+			return tx.QueryRow(ctx, "SELECT private_enc FROM credit_code_keys WHERE community_id = $1", communityID).Scan(&sealed)
 		})
 	}
 	if err != nil {
@@ -193,7 +193,7 @@ func (c *Codes) Verify(ctx context.Context, communityID, payload string) (v Veri
 	v = Verified{CommunityID: communityID, CardID: card, Expires: exp}
 	if card != "" {
 		var revoked sql.NullInt64
-		err = c.DB.QueryRow(ctx, "SELECT resident_id, revoked_at FROM code_cards WHERE community_id = $1 AND id = $2", communityID, card).Scan(&v.ResidentID, &revoked)
+		err = c.DB.QueryRow(ctx, "SELECT resident_id, revoked_at FROM credit_code_cards WHERE community_id = $1 AND id = $2", communityID, card).Scan(&v.ResidentID, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return v, errTampered()
 		}
