@@ -98,3 +98,22 @@ func (a Actor) Has(grant string) bool {
 
 // System is the actor for work the platform does itself (demo seeding, expiry).
 var System = Actor{UserID: "system", Name: "system", Role: RoleAdmin}
+
+// May is the first line of every command: it lets through an actor of the
+// community in one of roles (and the platform itself), and refuses anyone
+// else with forbidden. Finer rules (a resident acting only for themself, the
+// red grant) stay with the command.
+func (a Actor) May(communityID string, roles ...Role) error {
+	if a.UserID == System.UserID && a.Role == System.Role {
+		return nil
+	}
+	if a.CommunityID != communityID {
+		return Errorf(Forbidden, "civic.other_community", "this belongs to another community")
+	}
+	for _, r := range roles {
+		if a.Role == r {
+			return nil
+		}
+	}
+	return Errorf(Forbidden, "civic.role_refused", "a %s may not do this", string(a.Role))
+}
