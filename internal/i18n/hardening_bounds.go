@@ -8,6 +8,11 @@ func init() {
 		"ledger.posting_too_large": {"单条记账 %d 分超过了单笔上限 %d 分", "A posting of %d points is more than one transfer may move (%d)"},
 		"ledger.reason_long":       {"原因最多 %d 个字，现在是 %d 个字", "A reason may have at most %d characters, not %d"},
 
+		// Earning.
+		"earning.points_over":      {"%d 分超过了单次奖励的上限 %d 分", "%d points is more than one award may give (%d)"},
+		"earning.cap_too_large":    {"上限最多 %d 分，不能是 %d 分", "A cap may be at most %d points, not %d"},
+		"earning.description_long": {"说明最多 %d 个字，现在是 %d 个字", "A description may have at most %d characters, not %d"},
+
 		// The station.
 		"station.quantity_too_many":   {"数量 %d 超过了单次最多 %d 件", "%d units is more than one move may carry (%d)"},
 		"station.stock_too_many":      {"库存 %d 超过了每种物品最多 %d 件", "A stock of %d is more than a station may keep of one good (%d)"},
