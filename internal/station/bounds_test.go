@@ -262,3 +262,49 @@ func TestStationTextCaps(t *testing.T) {
 		}
 	})
 }
+
+// The station's check reports rows from before the bounds (a stock of
+// 2⁶³−1, an order of 4 units at 2⁶²+1 points charged 4, funds past the
+// bound) instead of failing on the sums they would overflow.
+func TestCheckReportsLegacyFigures(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 500)
+		var rc station.Receipt
+		tx(t, d, func(tx *db.Tx) (err error) {
+			rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Actor: clerk,
+				Items: []station.Item{{GoodID: f.oil.ID, Quantity: 4}}})
+			return err
+		})
+		for _, q := range []string{
+			"UPDATE station_goods SET stock = 9223372036854775807 WHERE community_id = $1 AND id = '" + f.rice.ID + "'",
+			"UPDATE station_order_items SET points_each = 4611686018427387905 WHERE community_id = $1",
+			"UPDATE station_orders SET points = 4 WHERE community_id = $1",
+			"INSERT INTO station_settings (community_id, fen_per_point, cover_threshold_pct, release_days, funds_fen, updated_at) VALUES ($1, 100, 100, 7, 9223372036854775807, 0)",
+		} {
+			if _, err := d.Exec(ctx, q, f.c); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		for i := range 2 {
+			if _, err := d.Exec(ctx, `INSERT INTO station_donations (community_id, id, donor_id, kind, good_id, quantity, amount_fen, points, note, actor_id, created_at)
+				VALUES ($1, $2, $3, 'funds', '', 0, 9223372036854775807, 9223372036854775807, '', 'legacy', $4)`, f.c, civic.NewID(), f.donor.ID, int64(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := station.Check(ctx, d, f.c)
+		if err != nil {
+			t.Fatalf("check: %v", err)
+		}
+		all := strings.Join(r.Problems, "\n")
+		for _, want := range []string{"good rice 5kg", "order " + rc.Number, "funds"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("problems do not mention %q:\n%s", want, all)
+			}
+		}
+		if r.OK {
+			t.Error("check passes a station with figures beyond the bounds")
+		}
+	})
+}
