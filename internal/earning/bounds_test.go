@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -106,6 +107,56 @@ func TestReviewBonusBounds(t *testing.T) {
 		}
 		if g, _ = f.s.Suggestion(ctx, f.c, g.ID); g.Status != "adopted" {
 			t.Errorf("status after refused bonuses = %s, want adopted", g.Status)
+		}
+	})
+}
+
+// The texts residents and workers write in earning are capped in runes (a
+// Chinese character is one, not three): activities, suggestions and the
+// reasons of awards and reversals.
+func TestEarningTextCaps(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		f := setup(t, d, 1)
+		r, w := f.ids[0], worker(f.c)
+		day := f.clock.Now().In(civic.Shanghai).AddDate(0, 0, 1)
+		start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, civic.Shanghai)
+		activity := func(title, place, desc string) error {
+			_, err := f.s.Publish(ctx, w, f.c, earning.Activity{Title: title, Description: desc, Place: place, Indicator: earning.VolunteerHours,
+				Start: start, End: start.Add(time.Hour), Capacity: 10})
+			return err
+		}
+		zh := func(n int) string { return strings.Repeat("江", n) }
+		res := f.award(t, r, earning.VolunteerHours, 1)
+		tests := []struct {
+			name string
+			err  error
+		}{
+			{"activity title", activity(zh(81), "江滨公园", "")},
+			{"activity place", activity("河边清洁", zh(81), "")},
+			{"activity description", activity("河边清洁", "江滨公园", zh(civic.MaxText+1))},
+			{"suggestion title", func() error { _, err := f.s.Submit(ctx, resident(f.c, r), f.c, r, zh(61), "建议", nil); return err }()},
+			{"suggestion text", func() error {
+				_, err := f.s.Submit(ctx, resident(f.c, r), f.c, r, "建议", zh(civic.MaxText+1), nil)
+				return err
+			}()},
+			{"award reason", func() error {
+				_, err := f.s.Award(ctx, w, f.c, earning.AwardRequest{ResidentID: r, Indicator: earning.VolunteerHours, Points: 1,
+					Reason: zh(civic.MaxReason + 1), IdemKey: civic.NewID()})
+				return err
+			}()},
+			{"reversal reason", func() error { _, err := f.s.Reverse(ctx, w, f.c, res.TransferID, zh(civic.MaxReason+1)); return err }()},
+		}
+		for _, tt := range tests {
+			if e := civic.AsError(tt.err); e == nil || e.Key != "earning.too_long" {
+				t.Errorf("%s: %v, want earning.too_long", tt.name, tt.err)
+			}
+		}
+		if err := activity(zh(80), zh(80), zh(civic.MaxText)); err != nil {
+			t.Errorf("activity at the caps: %v", err)
+		}
+		if _, err := f.s.Reverse(ctx, w, f.c, res.TransferID, zh(civic.MaxReason)); err != nil {
+			t.Errorf("reversal reason at the cap: %v", err)
 		}
 	})
 }
