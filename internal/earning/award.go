@@ -80,15 +80,26 @@ func checkPoints(in Indicator, points int64, at time.Time) error {
 	if !in.ActiveOn(at) {
 		return civic.Errorf(civic.Invalid, "earning.indicator_inactive", "indicator %q is not in force on %s", in.Code, Day(at))
 	}
+	if err := checkAmount(points); err != nil {
+		return err
+	}
 	switch {
-	case points <= 0:
-		return civic.Errorf(civic.Invalid, "earning.points_positive", "points must be a whole number above zero, not %d", points)
 	case in.Kind == Fixed && points != in.Points:
 		return civic.Errorf(civic.Invalid, "earning.points_fixed", "this indicator awards exactly %d points, not %d", in.Points, points)
 	case in.Kind == Range && (points < in.Min || points > in.Max):
 		return civic.Errorf(civic.Invalid, "earning.points_range", "%d points is outside this indicator's range of %d to %d", points, in.Min, in.Max)
-	case points > ledger.MaxPointsPerTransfer:
-		return civic.Errorf(civic.Invalid, "earning.points_too_many", "%d points is more than one award may give", points)
+	}
+	return nil
+}
+
+// checkAmount refuses points below 1 or above what one award may give,
+// before any rule is read (a bulk award checks once for every resident).
+func checkAmount(points int64) error {
+	switch {
+	case points <= 0:
+		return civic.Errorf(civic.Invalid, "earning.points_positive", "points must be a whole number above zero, not %d", points)
+	case points > civic.MaxPoints:
+		return civic.Errorf(civic.Invalid, "earning.points_over", "%d points is more than one award may give (%d)", points, int64(civic.MaxPoints))
 	}
 	return nil
 }

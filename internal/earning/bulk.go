@@ -89,6 +89,9 @@ func (s *Service) AwardBulk(ctx context.Context, actor civic.Actor, communityID 
 	if _, err := text(b.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
 		return out, false, err
 	}
+	if err := checkAmount(b.Points); err != nil {
+		return out, false, err
+	}
 	ids := dedupe(b.ResidentIDs)
 	if len(ids) == 0 {
 		return out, false, civic.Errorf(civic.Invalid, "earning.bulk_empty", "list at least one resident")

@@ -110,6 +110,9 @@ func (r Rule) Validate() error {
 	if r.CapDay < 0 || r.CapMonth < 0 || r.CapYear < 0 {
 		return civic.Errorf(civic.Invalid, "earning.cap_negative", "caps must be zero (no cap) or more")
 	}
+	if c := max(r.CapDay, r.CapMonth, r.CapYear); c > civic.MaxPoints {
+		return civic.Errorf(civic.Invalid, "earning.cap_too_large", "a cap may be at most %d points, not %d", int64(civic.MaxPoints), c)
+	}
 	for _, d := range []string{r.ActiveFrom, r.ActiveTo} {
 		if d == "" {
 			continue
@@ -200,6 +203,14 @@ func validateIndicator(in Indicator) error {
 	}
 	if _, err := text(in.NameEN, 80, "earning.name_required", "a name is required in both languages"); err != nil {
 		return err
+	}
+	for _, d := range []string{in.DescZH, in.DescEN} {
+		if n := civic.Runes(d); n > civic.MaxText {
+			return civic.Errorf(civic.Invalid, "earning.description_long", "a description may have at most %d characters, not %d", civic.MaxText, n)
+		}
+	}
+	if in.Position < 0 || in.Position > 1000 {
+		return civic.Errorf(civic.Invalid, "earning.bad_position", "the position must be between 0 and 1000, not %d", in.Position)
 	}
 	return in.Rule.Validate()
 }

@@ -150,6 +150,12 @@ func (s *Service) ReviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 	if reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
 		return g, err
 	}
+	// A bonus of 0 means none; a negative one is a mistake, not none.
+	if points != 0 || decision == "adopted" {
+		if err := checkAmount(points); err != nil {
+			return g, err
+		}
+	}
 	now := s.now()
 	err = func() error {
 		g, err = getSuggestion(ctx, tx, communityID, id)

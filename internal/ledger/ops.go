@@ -11,7 +11,7 @@ import (
 )
 
 // MaxPointsPerTransfer guards against a typo turning 50 into 500000.
-const MaxPointsPerTransfer = 100000
+const MaxPointsPerTransfer = civic.MaxPoints
 
 // Award gives a resident points from the community's issuance account.
 type Award struct {
@@ -77,6 +77,9 @@ func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
 // spent is refused.
 func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason string, actor civic.Actor, idemKey string) (_ Result, orig Transfer, err error) {
 	defer civic.Wrap(&err, "ledger.Reverse(%s)", transferID)
+	if r, long := civic.TooLong(reason, civic.MaxReason); long {
+		return Result{}, orig, civic.Errorf(civic.Invalid, "ledger.reason_long", "a reason may have at most %d characters, not %d", civic.MaxReason, civic.Runes(r))
+	}
 	orig, err = GetTransfer(ctx, tx, communityID, transferID)
 	if err != nil {
 		return Result{}, orig, err

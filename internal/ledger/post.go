@@ -144,11 +144,17 @@ func validate(t *Transfer) error {
 	if len(t.Postings) < 2 {
 		return civic.Errorf(civic.Invalid, "ledger.few_postings", "a transfer needs at least two postings")
 	}
+	// Every leg is bounded before the sum is taken, so the sum cannot wrap
+	// round to zero (two legs of 2⁶³−1 and one of 2 do) and no SUM over the
+	// postings can overflow in the check.
 	var sum int64
 	seen := map[string]bool{}
 	for _, p := range t.Postings {
 		if p.Amount == 0 {
 			return civic.Errorf(civic.Invalid, "ledger.zero_posting", "a posting of zero points")
+		}
+		if p.Amount > civic.MaxPoints || p.Amount < -civic.MaxPoints {
+			return civic.Errorf(civic.Invalid, "ledger.posting_too_large", "a posting of %d points is more than one transfer may move (%d)", p.Amount, civic.MaxPoints)
 		}
 		if seen[p.AccountID] {
 			return civic.Errorf(civic.Invalid, "ledger.dup_account", "account %s appears twice in one transfer", p.AccountID)

@@ -35,15 +35,27 @@ func GetCover(ctx context.Context, d *db.DB, communityID string) (c Cover, err e
 	if err != nil {
 		return c, err
 	}
-	if err := d.QueryRow(ctx, "SELECT COALESCE(SUM(stock * points), 0) FROM station_goods WHERE community_id = $1 AND active = 1",
-		communityID).Scan(&c.StockPoints); err != nil {
+	// Shelf value is multiplied and added here, held at the int64 limit: in
+	// SQL, stock × points overflows (an error on PostgreSQL, a REAL no int64
+	// scan takes on SQLite) for a stock or price from before the bounds, and
+	// the report would fail until someone repaired the row by hand.
+	rows, err := d.Query(ctx, "SELECT stock, points FROM station_goods WHERE community_id = $1 AND active = 1", communityID)
+	values, err := db.Collect(rows, err, func(s db.Scanner) (int64, error) {
+		var stock, points int64
+		err := s.Scan(&stock, &points)
+		return civic.SatMul(stock, points), err
+	})
+	if err != nil {
 		return c, err
 	}
+	for _, v := range values {
+		c.StockPoints = civic.SatAdd(c.StockPoints, v)
+	}
 	c.Outstanding, c.FundsFen, c.FundsPoints = rep.Outstanding, s.FundsFen, s.FundsPoints()
-	c.Backing, c.ThresholdPct, c.FenPerPoint = c.StockPoints+c.FundsPoints, s.CoverThresholdPct, s.FenPerPoint
+	c.Backing, c.ThresholdPct, c.FenPerPoint = civic.SatAdd(c.StockPoints, c.FundsPoints), s.CoverThresholdPct, s.FenPerPoint
 	c.Percent = 100
 	if c.Outstanding > 0 {
-		c.Percent = c.Backing * 100 / c.Outstanding
+		c.Percent = civic.SatMul(c.Backing, 100) / c.Outstanding
 	}
 	c.Warn = c.Percent < c.ThresholdPct
 	return c, nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
+	"sort"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -35,9 +35,12 @@ type Donor struct {
 // CreateDonor adds a donor; a donor of the same name is returned unchanged.
 func CreateDonor(ctx context.Context, tx *db.Tx, communityID string, dn Donor) (_ Donor, err error) {
 	defer civic.Wrap(&err, "station.CreateDonor(%s)", dn.Name)
-	dn.Name = strings.TrimSpace(dn.Name)
-	if dn.Name == "" {
+	var long bool
+	if dn.Name, long = civic.TooLong(dn.Name, civic.MaxName); dn.Name == "" {
 		return dn, civic.Errorf(civic.Invalid, "station.donor_name", "a donor needs a name")
+	}
+	if long {
+		return dn, civic.Errorf(civic.Invalid, "station.donor_name_long", "a donor's name may have at most %d characters, not %d", civic.MaxName, civic.Runes(dn.Name))
 	}
 	ok := false
 	for _, k := range DonorKinds {
@@ -80,32 +83,54 @@ type DonorTotal struct {
 	FundsFen  int64
 }
 
-// Donors lists every donor with their totals, largest giver first. With
-// thanksOnly it is the public thank-you list.
+// Donors lists every donor with their totals, largest giver first (at most
+// 500). With thanksOnly it is the public thank-you list.
+//
+// The totals are added up here, held at the int64 limit, not by SUM in SQL:
+// SQLite raises an error when a SUM overflows and PostgreSQL answers with a
+// NUMERIC no int64 can hold, so a single donation recorded before the bounds
+// would fail every page that thanks the donors. A station has hundreds of
+// donations, not millions.
 func Donors(ctx context.Context, q db.Querier, communityID string, thanksOnly bool) (out []DonorTotal, err error) {
 	defer civic.Wrap(&err, "station.Donors(%s)", communityID)
-	query := `SELECT d.id, d.name, d.kind, d.thanks, COUNT(n.id), COALESCE(SUM(n.points), 0), COALESCE(SUM(n.amount_fen), 0)
-		FROM station_donors d LEFT JOIN station_donations n ON n.community_id = d.community_id AND n.donor_id = d.id
-		WHERE d.community_id = $1`
+	query := "SELECT id, name, kind, thanks FROM station_donors WHERE community_id = $1"
 	if thanksOnly {
-		query += " AND d.thanks = 1"
+		query += " AND thanks = 1"
 	}
-	rows, err := q.Query(ctx, query+" GROUP BY d.id, d.name, d.kind, d.thanks ORDER BY 6 DESC, d.name LIMIT 500", communityID)
+	rows, err := q.Query(ctx, query+" ORDER BY name", communityID)
+	out, err = db.Collect(rows, err, func(s db.Scanner) (t DonorTotal, err error) {
+		var kind string
+		var thanks int64
+		err = s.Scan(&t.ID, &t.Name, &kind, &thanks)
+		t.Kind, t.Thanks = DonorKind(kind), thanks != 0
+		return t, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var t DonorTotal
-		var kind string
-		var thanks int64
-		if err := rows.Scan(&t.ID, &t.Name, &kind, &thanks, &t.Donations, &t.Points, &t.FundsFen); err != nil {
-			return nil, err
-		}
-		t.Kind, t.Thanks = DonorKind(kind), thanks != 0
-		out = append(out, t)
+	type gift struct {
+		donor       string
+		points, fen int64
 	}
-	return out, rows.Err()
+	rows, err = q.Query(ctx, "SELECT donor_id, points, amount_fen FROM station_donations WHERE community_id = $1", communityID)
+	gifts, err := db.Collect(rows, err, func(s db.Scanner) (g gift, err error) {
+		return g, s.Scan(&g.donor, &g.points, &g.fen)
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*DonorTotal, len(out))
+	for i := range out {
+		byID[out[i].ID] = &out[i]
+	}
+	for _, g := range gifts {
+		if t := byID[g.donor]; t != nil {
+			t.Donations++
+			t.Points, t.FundsFen = civic.SatAdd(t.Points, g.points), civic.SatAdd(t.FundsFen, g.fen)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Points > out[j].Points })
+	return out[:min(len(out), 500)], nil
 }
 
 // Donation is a gift of goods (GoodID × Quantity) or of funds (AmountFen).
@@ -126,8 +151,11 @@ type Donation struct {
 // DonateGoods puts donated goods into stock, valued at the good's points price.
 func DonateGoods(ctx context.Context, tx *db.Tx, communityID, donorID, goodID string, quantity int64, note string, actor civic.Actor, at time.Time) (dn Donation, err error) {
 	defer civic.Wrap(&err, "station.DonateGoods(%s)", goodID)
-	if quantity <= 0 {
-		return dn, badQuantity(quantity)
+	if err := checkQuantity(quantity); err != nil {
+		return dn, err
+	}
+	if note, err = noteOf(note); err != nil {
+		return dn, err
 	}
 	donor, err := getDonor(ctx, tx, communityID, donorID)
 	if err != nil {
@@ -137,8 +165,12 @@ func DonateGoods(ctx context.Context, tx *db.Tx, communityID, donorID, goodID st
 	if err != nil {
 		return dn, err
 	}
+	value, err := lineValue(g, quantity)
+	if err != nil {
+		return dn, err
+	}
 	dn = Donation{ID: civic.NewID(), DonorID: donorID, DonorName: donor.Name, Kind: "goods", GoodID: goodID, GoodName: g.Name,
-		Quantity: quantity, Points: quantity * g.Points, Note: strings.TrimSpace(note), At: orNow(at)}
+		Quantity: quantity, Points: value, Note: note, At: orNow(at)}
 	if err := insertDonation(ctx, tx, communityID, dn, actor); err != nil {
 		return dn, err
 	}
@@ -150,8 +182,11 @@ func DonateGoods(ctx context.Context, tx *db.Tx, communityID, donorID, goodID st
 // and is spent on recorded purchases.
 func DonateFunds(ctx context.Context, tx *db.Tx, communityID, donorID string, amountFen int64, note string, actor civic.Actor, at time.Time) (dn Donation, err error) {
 	defer civic.Wrap(&err, "station.DonateFunds(%s)", donorID)
-	if amountFen <= 0 {
-		return dn, civic.Errorf(civic.Invalid, "station.bad_amount", "an amount must be above zero")
+	if err := checkAmount(amountFen); err != nil {
+		return dn, err
+	}
+	if note, err = noteOf(note); err != nil {
+		return dn, err
 	}
 	donor, err := getDonor(ctx, tx, communityID, donorID)
 	if err != nil {
@@ -160,13 +195,20 @@ func DonateFunds(ctx context.Context, tx *db.Tx, communityID, donorID string, am
 	if err := ensureSettings(ctx, tx, communityID); err != nil {
 		return dn, err
 	}
+	// The guard holds the funds at civic.MaxFundsFen without ever adding past it.
 	var rate int64
-	if err := tx.QueryRow(ctx, "UPDATE station_settings SET funds_fen = funds_fen + $2 WHERE community_id = $1 RETURNING fen_per_point",
-		communityID, amountFen).Scan(&rate); err != nil {
+	err = tx.QueryRow(ctx, "UPDATE station_settings SET funds_fen = funds_fen + $2 WHERE community_id = $1 AND funds_fen <= $3 RETURNING fen_per_point",
+		communityID, amountFen, civic.MaxFundsFen-amountFen).Scan(&rate)
+	if errors.Is(err, sql.ErrNoRows) {
+		s, _ := GetSettings(ctx, tx, communityID)
+		return dn, civic.Errorf(civic.Invalid, "station.funds_full", "the donated funds hold ¥%s; ¥%s more would pass the most a station holds (¥%s)",
+			Yuan(s.FundsFen), Yuan(amountFen), Yuan(civic.MaxFundsFen))
+	}
+	if err != nil {
 		return dn, err
 	}
 	dn = Donation{ID: civic.NewID(), DonorID: donorID, DonorName: donor.Name, Kind: "funds", AmountFen: amountFen,
-		Points: amountFen / rate, Note: strings.TrimSpace(note), At: orNow(at)}
+		Points: amountFen / rate, Note: note, At: orNow(at)}
 	return dn, insertDonation(ctx, tx, communityID, dn, actor)
 }
 
@@ -192,11 +234,18 @@ type Purchase struct {
 // funds never go below zero.
 func RecordPurchase(ctx context.Context, tx *db.Tx, communityID string, p Purchase, actor civic.Actor) (_ Purchase, err error) {
 	defer civic.Wrap(&err, "station.RecordPurchase(%s)", p.GoodID)
-	if p.Quantity <= 0 {
-		return p, badQuantity(p.Quantity)
+	if err := checkQuantity(p.Quantity); err != nil {
+		return p, err
 	}
-	if p.AmountFen <= 0 {
-		return p, civic.Errorf(civic.Invalid, "station.bad_amount", "an amount must be above zero")
+	if err := checkAmount(p.AmountFen); err != nil {
+		return p, err
+	}
+	var long bool
+	if p.Supplier, long = civic.TooLong(p.Supplier, civic.MaxName); long {
+		return p, civic.Errorf(civic.Invalid, "station.supplier_long", "a supplier's name may have at most %d characters, not %d", civic.MaxName, civic.Runes(p.Supplier))
+	}
+	if p.Note, err = noteOf(p.Note); err != nil {
+		return p, err
 	}
 	g, err := GetGood(ctx, tx, communityID, p.GoodID)
 	if err != nil {
@@ -216,7 +265,6 @@ func RecordPurchase(ctx context.Context, tx *db.Tx, communityID string, p Purcha
 		return p, err
 	}
 	p.ID, p.At = civic.NewID(), orNow(p.At)
-	p.Supplier, p.Note = strings.TrimSpace(p.Supplier), strings.TrimSpace(p.Note)
 	if _, err := tx.Exec(ctx, `INSERT INTO station_purchases (community_id, id, good_id, quantity, amount_fen, supplier, note, actor_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, communityID, p.ID, p.GoodID, p.Quantity, p.AmountFen, p.Supplier, p.Note,
 		actor.UserID, db.Millis(p.At)); err != nil {

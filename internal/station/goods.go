@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -33,9 +32,8 @@ var Categories = []string{"grain", "oil", "household", "personal", "stationery"}
 // A good of the same name is returned unchanged, so seeding twice is harmless.
 func CreateGood(ctx context.Context, tx *db.Tx, communityID string, g Good, actor civic.Actor) (_ Good, err error) {
 	defer civic.Wrap(&err, "station.CreateGood(%s)", g.Name)
-	g.Name = strings.TrimSpace(g.Name)
-	if g.Name == "" || g.Points <= 0 || g.Stock < 0 {
-		return g, civic.Errorf(civic.Invalid, "station.bad_good", "a good needs a name, a price above zero and a stock of zero or more")
+	if err := checkGood(&g); err != nil {
+		return g, err
 	}
 	var existing string
 	err = tx.QueryRow(ctx, "SELECT id FROM station_goods WHERE community_id = $1 AND name = $2", communityID, g.Name).Scan(&existing)
@@ -65,9 +63,9 @@ func CreateGood(ctx context.Context, tx *db.Tx, communityID string, g Good, acto
 // it is offered. Stock only changes through stock moves.
 func UpdateGood(ctx context.Context, tx *db.Tx, communityID string, g Good) (err error) {
 	defer civic.Wrap(&err, "station.UpdateGood(%s)", g.ID)
-	g.Name = strings.TrimSpace(g.Name)
-	if g.Name == "" || g.Points <= 0 {
-		return civic.Errorf(civic.Invalid, "station.bad_good", "a good needs a name, a price above zero and a stock of zero or more")
+	g.Stock = 0 // stock only changes through moves; checkGood must not judge the cached figure
+	if err := checkGood(&g); err != nil {
+		return err
 	}
 	res, err := tx.Exec(ctx, `UPDATE station_goods SET name = $3, unit = $4, category = $5, photo = $6, points = $7, active = $8
 		WHERE community_id = $1 AND id = $2`, communityID, g.ID, g.Name, g.Unit, g.Category, g.Photo, g.Points, boolInt(g.Active))

@@ -87,10 +87,18 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 		if !g.Active {
 			return rc, civic.Errorf(civic.Invalid, "station.good_inactive", "%s is no longer offered", g.Name)
 		}
+		value, err := lineValue(g, it.Quantity)
+		if err != nil {
+			return rc, err
+		}
+		// Each line is at most 10¹¹ points, so the sum cannot wrap; it is
+		// refused past the most one transfer may move, with the basket's figure.
+		if rc.Points += value; rc.Points > civic.MaxPoints {
+			return rc, civic.Errorf(civic.Invalid, "station.basket_too_dear", "the basket costs more than %d points, the most one redemption may", civic.MaxPoints)
+		}
 		if _, err := shift(ctx, tx, Move{CommunityID: r.CommunityID, GoodID: it.GoodID, Delta: -it.Quantity, Kind: MoveRedemption, RefID: rc.OrderID, At: at}, r.Actor); err != nil {
 			return rc, err
 		}
-		rc.Points += g.Points * it.Quantity
 		rc.Lines = append(rc.Lines, Line{GoodID: g.ID, Name: g.Name, Unit: g.Unit, Quantity: it.Quantity, Points: g.Points})
 		names = append(names, fmt.Sprintf("%s×%d", g.Name, it.Quantity))
 	}
@@ -147,22 +155,29 @@ func pickupCode() string {
 	return "OD" + string(b)
 }
 
-// normalise rejects empty baskets and non-positive quantities, merges
-// repeated goods and sorts by id so every transaction locks goods in the same
-// order (no deadlocks between concurrent baskets).
+// normalise rejects empty or overlong baskets and quantities out of bounds,
+// merges repeated goods (their sum within bounds too) and sorts by id so
+// every transaction locks goods in the same order (no deadlocks between
+// concurrent baskets).
 func normalise(items []Item) ([]Item, error) {
 	if len(items) == 0 {
 		return nil, civic.Errorf(civic.Invalid, "station.empty_basket", "the basket is empty")
 	}
+	if len(items) > MaxBasketLines {
+		return nil, civic.Errorf(civic.Invalid, "station.basket_long", "a basket may hold at most %d lines, not %d", MaxBasketLines, len(items))
+	}
 	merged := map[string]int64{}
 	for _, it := range items {
-		if it.Quantity <= 0 {
-			return nil, badQuantity(it.Quantity)
+		if err := checkQuantity(it.Quantity); err != nil {
+			return nil, err
 		}
 		if it.GoodID == "" {
 			return nil, civic.Errorf(civic.Invalid, "station.no_good_id", "an item has no good")
 		}
-		merged[it.GoodID] += it.Quantity
+		merged[it.GoodID] += it.Quantity // both at most MaxStock: no overflow
+		if err := checkQuantity(merged[it.GoodID]); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Item, 0, len(merged))
 	for id, q := range merged {

@@ -63,7 +63,9 @@ func MonthRange(now time.Time, months int) (from, to time.Time) {
 
 func monthOf(ms int64) string { return db.FromMillis(ms).In(civic.Shanghai).Format("2006-01") }
 
-// BuildReport gathers the station report for a period by month, by good and by donor.
+// BuildReport gathers the station report for a period by month, by good and
+// by donor. Its sums are held at the int64 limit (civic.SatAdd), so rows from
+// before the bounds cannot wrap a figure round to nonsense.
 func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to time.Time) (r Report, err error) {
 	defer civic.Wrap(&err, "station.BuildReport(%s)", communityID)
 	r.From, r.To = from, to
@@ -101,15 +103,15 @@ func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to tim
 			}
 			switch MoveKind(kind) {
 			case MoveInitial, MoveDonation, MovePurchase:
-				g.In += delta
+				g.In = civic.SatAdd(g.In, delta)
 			case MoveRedemption, MoveReturn, MoveRelease:
-				g.Out -= delta
-				m.UnitsOut -= delta
+				g.Out = civic.SatAdd(g.Out, -delta)
+				m.UnitsOut = civic.SatAdd(m.UnitsOut, -delta)
 			case MoveWriteOff:
-				g.WrittenOff -= delta
-				m.UnitsWrittenOff -= delta
+				g.WrittenOff = civic.SatAdd(g.WrittenOff, -delta)
+				m.UnitsWrittenOff = civic.SatAdd(m.UnitsWrittenOff, -delta)
 			case MoveStockTake:
-				g.Counted += delta
+				g.Counted = civic.SatAdd(g.Counted, delta)
 			}
 			return nil
 		})
@@ -129,7 +131,7 @@ func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to tim
 				return nil
 			}
 			m.Orders++
-			m.PointsRedeemed += points
+			m.PointsRedeemed = civic.SatAdd(m.PointsRedeemed, points)
 			return nil
 		})
 	if err != nil {
@@ -152,11 +154,11 @@ func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to tim
 				donors[row.DonorID] = dr
 			}
 			dr.Donations++
-			dr.Points += row.Points
-			dr.FundsFen += row.FundsFen
+			dr.Points = civic.SatAdd(dr.Points, row.Points)
+			dr.FundsFen = civic.SatAdd(dr.FundsFen, row.FundsFen)
 			m := month(at)
-			m.DonatedPoints += row.Points
-			m.DonatedFen += row.FundsFen
+			m.DonatedPoints = civic.SatAdd(m.DonatedPoints, row.Points)
+			m.DonatedFen = civic.SatAdd(m.DonatedFen, row.FundsFen)
 			return nil
 		})
 	if err != nil {
@@ -168,7 +170,8 @@ func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to tim
 			if err := s(&fen, &at); err != nil {
 				return err
 			}
-			month(at).PurchasedFen += fen
+			m := month(at)
+			m.PurchasedFen = civic.SatAdd(m.PurchasedFen, fen)
 			return nil
 		})
 	if err != nil {

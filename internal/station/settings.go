@@ -43,6 +43,8 @@ func SaveSettings(ctx context.Context, tx *db.Tx, communityID string, s Settings
 	switch {
 	case s.FenPerPoint <= 0:
 		return civic.Errorf(civic.Invalid, "station.bad_rate", "one point must be backed by more than 0 fen")
+	case s.FenPerPoint > MaxFenPerPoint:
+		return civic.Errorf(civic.Invalid, "station.rate_too_high", "one point may be backed by at most ¥%s, not ¥%s", Yuan(MaxFenPerPoint), Yuan(s.FenPerPoint))
 	case s.CoverThresholdPct < 0 || s.CoverThresholdPct > 1000:
 		return civic.Errorf(civic.Invalid, "station.bad_threshold", "the cover threshold must be between 0%% and 1000%%, not %d%%", s.CoverThresholdPct)
 	case s.ReleaseDays < 1 || s.ReleaseDays > 90:

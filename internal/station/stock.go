@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -44,19 +43,26 @@ type Move struct {
 }
 
 // shift moves a good's stock by m.Delta in one guarded statement (stock never
-// goes below zero, even under concurrency) and appends the move.
+// goes below zero nor above civic.MaxStock, even under concurrency) and
+// appends the move. The guard compares the stock with bounds computed here,
+// so no stock, however large, makes the database add past its range.
 func shift(ctx context.Context, tx *db.Tx, m Move, actor civic.Actor) (Move, error) {
 	if m.At.IsZero() {
 		m.At = time.Now()
 	}
 	m.ID, m.ActorID = civic.NewID(), actor.UserID
+	lo, hi := stockRange(m.Delta)
 	err := tx.QueryRow(ctx, `UPDATE station_goods SET stock = stock + $3, moves = moves + 1
-		WHERE community_id = $1 AND id = $2 AND stock + $3 >= 0 RETURNING stock, moves`,
-		m.CommunityID, m.GoodID, m.Delta).Scan(&m.StockAfter, &m.Seq)
+		WHERE community_id = $1 AND id = $2 AND stock >= $4 AND stock <= $5 RETURNING stock, moves`,
+		m.CommunityID, m.GoodID, m.Delta, lo, hi).Scan(&m.StockAfter, &m.Seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		g, gerr := GetGood(ctx, tx, m.CommunityID, m.GoodID)
 		if gerr != nil {
 			return m, gerr
+		}
+		if m.Delta > 0 && g.Stock > hi {
+			return m, civic.Errorf(civic.Invalid, "station.stock_full", "%s: %d in stock, %d more would pass the most a station keeps of one good (%d)",
+				g.Name, g.Stock, m.Delta, civic.MaxStock)
 		}
 		return m, civic.Errorf(civic.OutOfStock, "station.out_of_stock", "%s: %d in stock, %d wanted", g.Name, g.Stock, -m.Delta)
 	}
@@ -72,10 +78,12 @@ func shift(ctx context.Context, tx *db.Tx, m Move, actor civic.Actor) (Move, err
 // WriteOff takes damaged or expired units out of stock; a reason is required.
 func WriteOff(ctx context.Context, tx *db.Tx, communityID, goodID string, quantity int64, reason string, actor civic.Actor, at time.Time) (m Move, err error) {
 	defer civic.Wrap(&err, "station.WriteOff(%s)", goodID)
-	if quantity <= 0 {
-		return m, badQuantity(quantity)
+	if err := checkQuantity(quantity); err != nil {
+		return m, err
 	}
-	reason = strings.TrimSpace(reason)
+	if reason, err = noteOf(reason); err != nil {
+		return m, err
+	}
 	if reason == "" {
 		return m, civic.Errorf(civic.Invalid, "station.reason_required", "say why the stock changes (damaged, expired, …)")
 	}
@@ -90,6 +98,12 @@ func StockTake(ctx context.Context, tx *db.Tx, communityID, goodID string, count
 	if counted < 0 {
 		return m, civic.Errorf(civic.Invalid, "station.bad_count", "a count cannot be negative (%d)", counted)
 	}
+	if counted > civic.MaxStock {
+		return m, stockTooMany(counted)
+	}
+	if reason, err = noteOf(reason); err != nil {
+		return m, err
+	}
 	g, err := GetGood(ctx, tx, communityID, goodID)
 	if err != nil {
 		return m, err
@@ -97,7 +111,6 @@ func StockTake(ctx context.Context, tx *db.Tx, communityID, goodID string, count
 	if counted == g.Stock {
 		return m, nil
 	}
-	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return m, civic.Errorf(civic.Invalid, "station.reason_required", "say why the stock changes (damaged, expired, …)")
 	}
