@@ -101,15 +101,6 @@ func loginRedirect(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// localPath accepts only a path on this site, so a link cannot send a user
-// elsewhere after login ("//evil.example" and "/\evil" are refused).
-func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return fallback
-	}
-	return p
-}
-
 // clientIP is the address a login attempt is counted against: the peer
 // address, or, when the peer is a trusted reverse proxy (--trusted-proxies),
 // the nearest address in X-Forwarded-For that is not itself a trusted proxy.
