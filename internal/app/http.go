@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"civicpoints/internal/config"
 	"civicpoints/internal/web"
 )
 
@@ -45,6 +46,32 @@ func (a *App) Handler() http.Handler {
 	// without browser headers (API clients with a token) pass.
 	protected := http.NewCrossOriginProtection().Handler(mux)
 	return withRequestID(observe(protected, log, m))
+}
+
+// Server is the HTTP server of `civicpoints serve`: the whole surface,
+// bounded by the configured timeouts so that a client sending or reading
+// slowly, or idling on a kept-alive connection, cannot hold a connection
+// open indefinitely. Upload pages extend their own deadlines to
+// --upload-timeout once the user is known (internal/web/edge.go); every
+// route bounds its body (web: edge.MaxBody or the page's Upload; API:
+// edge.MaxBody).
+func (a *App) Server() *http.Server {
+	read := orDefault(a.Cfg.ReadTimeout, config.DefaultReadTimeout)
+	return &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: min(10*time.Second, read),
+		ReadTimeout:       read,
+		WriteTimeout:      orDefault(a.Cfg.WriteTimeout, config.DefaultWriteTimeout),
+		IdleTimeout:       orDefault(a.Cfg.IdleTimeout, config.DefaultIdleTimeout),
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // readyz answers 200 when the database answers and its schema is current,
