@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"civicpoints/internal/config"
+	"civicpoints/internal/edge"
 	"civicpoints/internal/web"
 )
 
@@ -31,7 +35,7 @@ func (a *App) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /metrics", a.metricsGuard(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning,
 		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: a.Codes})
@@ -72,6 +76,27 @@ func orDefault(d, def time.Duration) time.Duration {
 		return d
 	}
 	return def
+}
+
+// metricsGuard lets /metrics answer only loopback, the addresses of
+// --metrics-from and a request bearing --metrics-token: the figures tell
+// anyone how busy the service and its database are. The client is the real
+// one behind --trusted-proxies, so a proxy on loopback does not open it to
+// everyone it forwards. The flags were validated at start.
+func (a *App) metricsGuard(next http.Handler) http.Handler {
+	proxies, _ := config.ParseProxies(a.Cfg.TrustedProxies)
+	from, _ := config.ParseMetricsFrom(a.Cfg.MetricsFrom)
+	from = append(from, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
+	token := a.Cfg.MetricsToken
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if edge.In(from, edge.ClientIP(r, proxies)) ||
+			token != "" && subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "forbidden: /metrics is open to loopback, --metrics-from and --metrics-token only", http.StatusForbidden)
+	})
 }
 
 // readyz answers 200 when the database answers and its schema is current,
