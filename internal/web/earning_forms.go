@@ -59,10 +59,10 @@ func parseForm(r *http.Request, maxMemory int64) error {
 	} else {
 		err = r.ParseForm()
 	}
-	if tooLarge := edge.BodyError(err, 0); err != nil && tooLarge != err {
-		return tooLarge // over the page's Upload size: name the limit, not Go's error
-	}
 	if err != nil {
+		if tooLarge := edge.BodyError(err, 0); tooLarge != err {
+			return tooLarge // over the page's Upload size: name the limit, not Go's error
+		}
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
 	return nil
