@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -83,11 +85,17 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	for _, rt := range routes() {
 		h, roles := rt.h, rt.roles
 		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
-			if err := s.authorize(r, roles); err != nil {
-				s.writeError(w, r, err)
-				return
+			err := edge.Request(r)
+			if err == nil {
+				err = s.authorize(r, roles)
 			}
-			if err := h(s, w, r); err != nil {
+			if err == nil {
+				err = readBody(w, r)
+			}
+			if err == nil {
+				err = h(s, w, r)
+			}
+			if err != nil {
 				s.writeError(w, r, err)
 			}
 		})
@@ -182,7 +190,25 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 }
 
 // maxBody bounds request bodies; no API request needs more.
-const maxBody = 1 << 20
+const maxBody = edge.MaxBody
+
+// readBody reads the body of an authorized request, at most maxBody, and
+// checks every JSON string in it (internal/edge) before any handler decodes
+// it; the handler then reads the same bytes.
+func readBody(w http.ResponseWriter, r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if tooLarge := edge.BodyError(err, maxBody>>20); tooLarge != err {
+			return tooLarge
+		}
+		return civic.Errorf(civic.Invalid, "api.bad_json", "the request body is not the expected JSON: %v", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return edge.JSON(body)
+}
 
 // decode reads a JSON body strictly: unknown fields and trailing data are errors.
 func decode(r *http.Request, v any) error {

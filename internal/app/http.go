@@ -3,16 +3,21 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"civicpoints/internal/config"
+	"civicpoints/internal/edge"
 	"civicpoints/internal/web"
 )
 
@@ -30,7 +35,7 @@ func (a *App) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /metrics", a.metricsGuard(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning,
 		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: a.Codes})
@@ -45,6 +50,53 @@ func (a *App) Handler() http.Handler {
 	// without browser headers (API clients with a token) pass.
 	protected := http.NewCrossOriginProtection().Handler(mux)
 	return withRequestID(observe(protected, log, m))
+}
+
+// Server is the HTTP server of `civicpoints serve`: the whole surface,
+// bounded by the configured timeouts so that a client sending or reading
+// slowly, or idling on a kept-alive connection, cannot hold a connection
+// open indefinitely. Upload pages extend their own deadlines to
+// --upload-timeout once the user is known (internal/web/edge.go); every
+// route bounds its body (web: edge.MaxBody or the page's Upload; API:
+// edge.MaxBody).
+func (a *App) Server() *http.Server {
+	read := orDefault(a.Cfg.ReadTimeout, config.DefaultReadTimeout)
+	return &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: min(10*time.Second, read),
+		ReadTimeout:       read,
+		WriteTimeout:      orDefault(a.Cfg.WriteTimeout, config.DefaultWriteTimeout),
+		IdleTimeout:       orDefault(a.Cfg.IdleTimeout, config.DefaultIdleTimeout),
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// metricsGuard lets /metrics answer only loopback, the addresses of
+// --metrics-from and a request bearing --metrics-token: the figures tell
+// anyone how busy the service and its database are. The client is the real
+// one behind --trusted-proxies, so a proxy on loopback does not open it to
+// everyone it forwards. The flags were validated at start.
+func (a *App) metricsGuard(next http.Handler) http.Handler {
+	proxies, _ := config.ParseProxies(a.Cfg.TrustedProxies)
+	from, _ := config.ParseMetricsFrom(a.Cfg.MetricsFrom)
+	from = append(from, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
+	token := a.Cfg.MetricsToken
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if edge.In(from, edge.ClientIP(r, proxies)) ||
+			token != "" && subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "forbidden: /metrics is open to loopback, --metrics-from and --metrics-token only", http.StatusForbidden)
+	})
 }
 
 // readyz answers 200 when the database answers and its schema is current,

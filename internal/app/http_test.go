@@ -24,12 +24,29 @@ func newApp(t *testing.T, d *db.DB, logs io.Writer) *app.App {
 	return app.New(cfg, d, civic.SystemClock{}, slog.New(slog.NewJSONHandler(logs, nil)))
 }
 
+func newAppCfg(t *testing.T, d *db.DB, cfg *config.Config) *app.App {
+	t.Helper()
+	a := app.New(cfg, d, civic.SystemClock{}, slog.New(slog.DiscardHandler))
+	t.Cleanup(a.Batch.Close)
+	return a
+}
+
 func get(t *testing.T, h http.Handler, path string, hdr map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest("GET", path, nil)
 	for k, v := range hdr {
 		r.Header.Set(k, v)
 	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// getFrom is get from a client address (httptest's default is 192.0.2.1).
+func getFrom(t *testing.T, h http.Handler, remote, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	r.RemoteAddr = remote
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w
@@ -102,7 +119,7 @@ func TestMetricsAndRequestID(t *testing.T) {
 		t.Errorf("no access log for the healthz request:\n%s", logs.String())
 	}
 
-	body := get(t, h, "/metrics", nil).Body.String()
+	body := getFrom(t, h, "127.0.0.1:40000", "/metrics").Body.String()
 	for _, want := range []string{
 		`civicpoints_http_requests_total{method="GET",route="GET /healthz",status="200"} 1`,
 		`civicpoints_http_requests_total{method="GET",route="GET /",status="404"} 1`,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"syscall"
 	"time"
@@ -20,8 +19,9 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "run the web pages and the API",
-		fields:  []string{"db", "addr", "migrate", "lang", "log-level", "log-format", "secret-key", "session-ttl", "cookie-https", "trusted-proxies"},
-		run:     serve,
+		fields: []string{"db", "addr", "migrate", "lang", "log-level", "log-format", "secret-key", "session-ttl", "cookie-https", "trusted-proxies",
+			"read-timeout", "write-timeout", "idle-timeout", "upload-timeout", "metrics-from", "metrics-token"},
+		run: serve,
 	})
 }
 
@@ -39,7 +39,7 @@ func serve(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
 		}
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := a.Server()
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", a.DB.String())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

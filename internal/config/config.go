@@ -33,7 +33,22 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (comma-separated IPs or CIDRs)
 	// whose X-Forwarded-For names the real client, for per-address limits.
 	TrustedProxies string
+	// Timeouts of the HTTP server (see DefaultReadTimeout…): a slow client
+	// cannot hold a connection longer. Uploads get UploadTimeout instead.
+	ReadTimeout, WriteTimeout, IdleTimeout, UploadTimeout time.Duration
+	// MetricsFrom are the addresses (IPs or CIDRs, beside loopback) that may
+	// read /metrics; MetricsToken, when set, lets any address with it.
+	MetricsFrom  string
+	MetricsToken string
 }
+
+// The server's timeouts when none is configured.
+const (
+	DefaultReadTimeout   = 30 * time.Second // the whole request, headers and body
+	DefaultWriteTimeout  = 60 * time.Second // from the end of the headers to the end of the answer
+	DefaultIdleTimeout   = 2 * time.Minute  // a kept-alive connection between requests
+	DefaultUploadTimeout = 10 * time.Minute // an upload page's request and answer
+)
 
 // Field describes one setting: its flag, its environment twin and its help.
 type Field struct {
@@ -54,6 +69,12 @@ var fields = map[string]Field{
 	"session-ttl":     {Usage: "how long a login session lasts without use", bind: dur(func(c *Config) *time.Duration { return &c.SessionTTL }, 12*time.Hour)},
 	"cookie-https":    {Usage: "mark session cookies Secure (set when served over HTTPS)", bind: boolean(func(c *Config) *bool { return &c.CookieHTTPS }, false)},
 	"trusted-proxies": {Usage: "reverse proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, such as 127.0.0.1,10.0.0.0/8); login limits per address then count the real client", bind: str(func(c *Config) *string { return &c.TrustedProxies }, "")},
+	"read-timeout":    {Usage: "longest time to read a request, headers and body (uploads: --upload-timeout)", bind: dur(func(c *Config) *time.Duration { return &c.ReadTimeout }, DefaultReadTimeout)},
+	"write-timeout":   {Usage: "longest time to answer a request once its headers are read (uploads: --upload-timeout)", bind: dur(func(c *Config) *time.Duration { return &c.WriteTimeout }, DefaultWriteTimeout)},
+	"idle-timeout":    {Usage: "how long a kept-alive connection may wait for its next request", bind: dur(func(c *Config) *time.Duration { return &c.IdleTimeout }, DefaultIdleTimeout)},
+	"upload-timeout":  {Usage: "longest time to receive and answer an upload (resident import, suggestion photo)", bind: dur(func(c *Config) *time.Duration { return &c.UploadTimeout }, DefaultUploadTimeout)},
+	"metrics-from":    {Usage: "addresses besides loopback that may read /metrics (comma-separated IPs or CIDRs); the client address is the real client behind --trusted-proxies", bind: str(func(c *Config) *string { return &c.MetricsFrom }, "")},
+	"metrics-token":   {Usage: "a secret that lets any address read /metrics with Authorization: Bearer <token> (16+ characters)", Secret: true, bind: str(func(c *Config) *string { return &c.MetricsToken }, "")},
 	"community":       {Usage: "community slug, such as chunjiang", bind: str(func(c *Config) *string { return &c.Community }, "")},
 }
 
@@ -123,6 +144,20 @@ func (c *Config) Validate() error {
 	if _, err := ParseProxies(c.TrustedProxies); err != nil {
 		return err
 	}
+	if _, err := ParseMetricsFrom(c.MetricsFrom); err != nil {
+		return err
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return civic.Errorf(civic.Invalid, "config.metrics_token", "--metrics-token is too short: use 16 or more characters")
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--read-timeout", c.ReadTimeout}, {"--write-timeout", c.WriteTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--upload-timeout", c.UploadTimeout}} {
+		if d.v < 0 {
+			return civic.Errorf(civic.Invalid, "config.timeout", "%s %s: use a positive duration, such as 30s", d.flag, d.v)
+		}
+	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return civic.Errorf(civic.Invalid, "config.secret", "--secret-key is too short: use 32 or more characters")
 	}
@@ -158,6 +193,19 @@ func All() []string {
 
 // ParseProxies reads --trusted-proxies: IPs and CIDRs separated by commas.
 func ParseProxies(s string) ([]netip.Prefix, error) {
+	return parsePrefixes(s, func(part string) error {
+		return civic.Errorf(civic.Invalid, "config.proxy", "--trusted-proxies: %q is not an IP address or CIDR", part)
+	})
+}
+
+// ParseMetricsFrom reads --metrics-from: IPs and CIDRs separated by commas.
+func ParseMetricsFrom(s string) ([]netip.Prefix, error) {
+	return parsePrefixes(s, func(part string) error {
+		return civic.Errorf(civic.Invalid, "config.metrics_from", "--metrics-from: %q is not an IP address or CIDR", part)
+	})
+}
+
+func parsePrefixes(s string, bad func(part string) error) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
@@ -170,7 +218,7 @@ func ParseProxies(s string) ([]netip.Prefix, error) {
 		}
 		a, err := netip.ParseAddr(part)
 		if err != nil {
-			return nil, civic.Errorf(civic.Invalid, "config.proxy", "--trusted-proxies: %q is not an IP address or CIDR", part)
+			return nil, bad(part)
 		}
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}

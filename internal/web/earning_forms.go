@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
 )
 
@@ -59,6 +60,9 @@ func parseForm(r *http.Request, maxMemory int64) error {
 		err = r.ParseForm()
 	}
 	if err != nil {
+		if tooLarge := edge.BodyError(err, 0); tooLarge != err {
+			return tooLarge // over the page's Upload size: name the limit, not Go's error
+		}
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
 	return nil

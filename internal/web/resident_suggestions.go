@@ -20,7 +20,7 @@ import (
 func init() {
 	res := []civic.Role{civic.RoleResident}
 	AddPage(Page{Method: "GET", Path: "/resident/suggestions", Roles: res, Nav: "earning_pages.nav.suggestions", Handler: (*Server).residentSuggestions})
-	AddPage(Page{Method: "POST", Path: "/resident/suggestions", Roles: res, Handler: (*Server).residentSuggestionsPost})
+	AddPage(Page{Method: "POST", Path: "/resident/suggestions", Roles: res, Upload: earning.MaxPhoto, Handler: (*Server).residentSuggestionsPost})
 	AddPage(Page{Method: "GET", Path: "/suggestions/{id}/photo", Roles: []civic.Role{civic.RoleResident, civic.RoleWorker}, Handler: (*Server).suggestionPhoto})
 }
 
@@ -66,7 +66,6 @@ func (s *Server) residentSuggestions(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) residentSuggestionsPost(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	r.Body = http.MaxBytesReader(w, r.Body, earning.MaxPhoto+64<<10)
 	d := residentSuggestionsData{}
 	err := parseForm(r, 1<<20)
 	var photo []byte

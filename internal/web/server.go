@@ -88,6 +88,12 @@ type Page struct {
 	// Nav, when set, is the i18n key of a link to this page on the home page
 	// (and in the menu) of each of Roles. Only GET pages without wildcards.
 	Nav string
+	// Upload, when set, is the largest file the page accepts: its body may
+	// be that large and take --upload-timeout to arrive (edge.go).
+	Upload int64
+	// Long names the form fields that may hold up to edge.MaxLong bytes
+	// (a pasted list) instead of edge.MaxField.
+	Long []string
 	// Handler renders the page or returns an error, which becomes the error
 	// page (or a redirect to the login for unauthenticated).
 	Handler func(s *Server, w http.ResponseWriter, r *http.Request) error
@@ -149,18 +155,15 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		fileServer.ServeHTTP(w, r)
 	})))
 	for _, p := range pages {
-		mux.Handle(p.Method+" "+p.Path, s.withSession(s.page(p)))
+		mux.Handle(p.Method+" "+p.Path, s.checkRequest(s.withSession(s.page(p))))
 	}
 }
 
-// page wraps a page handler: role guard, security headers, error page.
+// page wraps a page handler: security headers, role guard, the body's
+// limits and the form's check (edge.go), error page.
 func (s *Server) page(p Page) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		securityHeaders(w)
 		if len(p.Roles) > 0 {
 			a, ok := ActorFrom(r.Context())
 			if !ok {
@@ -172,7 +175,16 @@ func (s *Server) page(p Page) http.Handler {
 				return
 			}
 		}
-		if err := p.Handler(s, w, r); err != nil {
+		err := s.readForm(w, r, p)
+		// The server removes the temporary files of a multipart form only
+		// when the form hangs on its own request, not on this copy.
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err == nil {
+			err = p.Handler(s, w, r)
+		}
+		if err != nil {
 			s.fail(w, r, err)
 		}
 	})

@@ -2,14 +2,12 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
-	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
 )
 
@@ -101,50 +99,6 @@ func loginRedirect(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// localPath accepts only a path on this site, so a link cannot send a user
-// elsewhere after login ("//evil.example" and "/\evil" are refused).
-func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return fallback
-	}
-	return p
-}
-
-// clientIP is the address a login attempt is counted against: the peer
-// address, or, when the peer is a trusted reverse proxy (--trusted-proxies),
-// the nearest address in X-Forwarded-For that is not itself a trusted proxy.
-// Addresses a client wrote into the header itself are never believed.
-func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if !s.trusted(host) {
-		return host
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		if hop == "" {
-			continue
-		}
-		if !s.trusted(hop) {
-			return hop
-		}
-		host = hop
-	}
-	return host
-}
-
-func (s *Server) trusted(ip string) bool {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	for _, p := range s.proxies {
-		if p.Contains(a.Unmap()) {
-			return true
-		}
-	}
-	return false
-}
+// clientIP is the address a login attempt is counted against: the real
+// client behind --trusted-proxies (edge.ClientIP).
+func (s *Server) clientIP(r *http.Request) string { return edge.ClientIP(r, s.proxies) }

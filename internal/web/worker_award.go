@@ -18,7 +18,7 @@ import (
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/award", Roles: wk, Nav: "earning_pages.nav.award", Handler: (*Server).workerAward})
-	AddPage(Page{Method: "POST", Path: "/worker/award", Roles: wk, Handler: (*Server).workerAwardPost})
+	AddPage(Page{Method: "POST", Path: "/worker/award", Roles: wk, Long: []string{"list"}, Handler: (*Server).workerAwardPost})
 }
 
 type awardForm struct {

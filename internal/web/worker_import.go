@@ -18,7 +18,7 @@ import (
 // (refreshing itself without JavaScript).
 func init() {
 	AddPage(Page{Method: "GET", Path: "/worker/import", Roles: workerOnly, Nav: "registry.ui.nav.import", Handler: (*Server).workerImportForm})
-	AddPage(Page{Method: "POST", Path: "/worker/import", Roles: workerOnly, Handler: (*Server).workerImportUpload})
+	AddPage(Page{Method: "POST", Path: "/worker/import", Roles: workerOnly, Upload: importer.MaxBytes, Handler: (*Server).workerImportUpload})
 	AddPage(Page{Method: "GET", Path: "/worker/import/template.xlsx", Roles: workerOnly, Handler: (*Server).workerImportTemplate})
 	AddPage(Page{Method: "GET", Path: "/worker/import/{job}", Roles: workerOnly, Handler: (*Server).workerImportJob})
 	AddPage(Page{Method: "POST", Path: "/worker/import/{job}/apply", Roles: workerOnly, Handler: (*Server).workerImportApply})
@@ -51,7 +51,6 @@ func (s *Server) workerImportTemplate(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) workerImportUpload(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxBytes+1<<20)
 	bad := func(err error) error {
 		return s.RenderStatus(w, r, http.StatusBadRequest, "worker_import", View{Error: i18n.Error(LangFrom(r.Context()), err), Data: workerImportData{}})
 	}
