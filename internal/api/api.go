@@ -45,6 +45,7 @@ type Awarder interface {
 type Server struct {
 	DB        *db.DB
 	Batch     *db.Batcher
+	Ledger    *ledger.Service
 	Auth      Authenticator
 	Residents Residents
 	Awards    Awarder

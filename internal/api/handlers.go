@@ -123,7 +123,7 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
 		// Reverse also undoes the capabilities' own effects: a redemption's
 		// stock, an award's use of its caps.
-		res, _, err := ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
+		res, _, err := s.Ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
 		if err != nil {
 			return nil, err
 		}

@@ -14,7 +14,7 @@ import (
 // mountAPI adds the JSON API under /api/v1 (internal/api).
 func (a *App) mountAPI(mux *http.ServeMux) {
 	s := &api.Server{
-		DB: a.DB, Batch: a.Batch, Auth: a.Auth, Residents: a.Registry, Awards: a.Earning,
+		DB: a.DB, Batch: a.Batch, Ledger: a.Ledger, Auth: a.Auth, Residents: a.Registry, Awards: a.Earning,
 		Check: a.Check, Log: a.Log, Lang: i18n.Lang(a.Cfg.Lang),
 	}
 	if s.Lang == "" {

@@ -13,7 +13,9 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 )
 
 // App is one running installation.
@@ -25,6 +27,8 @@ type App struct {
 	Auth  *auth.Service
 
 	Registry *registry.Service
+	// Ledger reverses transfers; every capability's undo is wired to it here.
+	Ledger *ledger.Service
 	// Batch commits point-moving writes together (group commit).
 	Batch *db.Batcher
 	// Earning: the indicator catalogue, activities, suggestions and awards.
@@ -74,6 +78,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *App, er
 
 // New builds the services over an open, migrated database.
 func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App {
+	d.Clock = clock // every write stores the one injected clock's time (tx.Now)
 	a := &App{Cfg: cfg, DB: d, Clock: clock, Log: log}
 	a.Auth = auth.New(d, clock)
 	if cfg.SessionTTL > 0 {
@@ -84,8 +89,21 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as
 	// the station counter (VerifyCode when set, else credit's Verify).
-	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch)
+	a.Ledger = ledger.New(d)
+	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger)
+	wireUndos(a.Ledger)
 	return a
+}
+
+// wireUndos tells the ledger what reversing each capability's transfers
+// undoes beside the postings. A source kind left out here makes its
+// reversals fail loudly (ledger.Service.Reverse) rather than leave stock or
+// caps behind.
+func wireUndos(lg *ledger.Service) {
+	for _, k := range earning.SourceKinds {
+		lg.OnReverse(k, earning.UndoAward)
+	}
+	lg.OnReverse(station.SourceOrder, station.UndoRedemption)
 }
 
 // Close releases the database.

@@ -43,7 +43,7 @@ func (a *App) RunJobsOnce(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if ids, err := station.ReleaseDue(ctx, a.DB, c.ID, civic.System, a.Clock.Now()); err != nil {
+		if ids, err := station.ReleaseDue(ctx, a.DB, a.Ledger, c.ID, civic.System, a.Clock.Now()); err != nil {
 			a.Log.Error("jobs: release uncollected orders", "community", c.Slug, "err", err)
 		} else if len(ids) > 0 {
 			a.Log.Info("jobs: released uncollected orders", "community", c.Slug, "orders", len(ids))

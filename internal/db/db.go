@@ -35,9 +35,12 @@ type DB struct {
 	W       *sql.DB // writes and transactions
 	R       *sql.DB // reads that need no transaction
 	Source  string  // path or DSN with the password masked
-	rw      rewriter
-	wstmts  *stmtCache // SQLite only
-	rstmts  *stmtCache
+	// Clock is the time every write stores (tx.Now); app.New sets the
+	// installation's clock, tests a fixed one. Nil means the wall clock.
+	Clock  civic.Clock
+	rw     rewriter
+	wstmts *stmtCache // SQLite only
+	rstmts *stmtCache
 }
 
 // Target is a parsed --db value.

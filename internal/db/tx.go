@@ -14,6 +14,19 @@ type Tx struct {
 	unseen []string // queries to prepare once the transaction ends (SQLite)
 }
 
+// Now is the time a write in this transaction stores: the database's
+// injected clock, so every stored time (transfers, stock moves, audit,
+// idempotency keys) is the one clock's.
+func (t *Tx) Now() time.Time { return t.db.Now() }
+
+// Now is the database's clock (the wall clock when none is set).
+func (db *DB) Now() time.Time {
+	if db.Clock != nil {
+		return db.Clock.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
 // Dialect of the database the transaction belongs to.
 func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 

@@ -195,7 +195,7 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 		return res, err
 	}
 	// Recorded for the caps, linked to its transfer so a reversal
-	// (ReleaseReversed) frees the room again.
+	// (UndoAward) frees the room again.
 	_, err = tx.Exec(ctx, `INSERT INTO earning_awards (community_id, id, resident_id, indicator, category, rule_version, points, day, created_at, transfer_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		communityID, civic.NewID(), r.ResidentID, a.Indicator, in.Category, in.Version, r.Points, Day(r.At), db.Millis(r.At), res.TransferID)
@@ -227,17 +227,19 @@ func (s *Service) Reverse(ctx context.Context, actor civic.Actor, communityID, t
 		return res, err
 	}
 	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		res, _, err = ledger.Reverse(ctx, tx, communityID, transferID, reason, actor, "reverse:"+transferID)
+		res, _, err = s.Ledger.Reverse(ctx, tx, communityID, transferID, reason, actor, "reverse:"+transferID)
 		return err
 	})
 	return res, err
 }
 
-func init() { ledger.OnReverse(releaseReversed) }
+// SourceKinds are the sources of the transfers earning makes; reversing any
+// of them must run UndoAward (app.New wires it with ledger.Service.OnReverse).
+var SourceKinds = []string{"indicator", "activity", "claim", "suggestion"}
 
-// releaseReversed frees the caps used by an award that is being reversed; it
+// UndoAward frees the caps used by an award that is being reversed; it
 // does nothing for transfers earning did not make.
-func releaseReversed(ctx context.Context, tx *db.Tx, orig, _ ledger.Transfer, _ civic.Actor) error {
+func UndoAward(ctx context.Context, tx *db.Tx, orig, _ ledger.Transfer, _ civic.Actor) error {
 	_, err := tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", orig.CommunityID, orig.ID)
 	return err
 }

@@ -13,6 +13,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/ledger"
 )
 
 // Residents tells earning whether a resident may earn: nil when registered in
@@ -34,15 +35,23 @@ type Service struct {
 	Residents Residents
 	Codes     CodeVerifier // nil: scanning resident codes is unavailable
 	Batcher   *db.Batcher  // group commit for idempotent bulk awards
+	Ledger    *ledger.Service
 }
 
 // New builds the service. codes may be nil until the resident code exists;
-// batcher may be nil, in which case one is started for this service.
-func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, batcher *db.Batcher) *Service {
+// batcher may be nil, in which case one is started for this service; lg may
+// be nil for a service of its own, whose reversals undo only earning's rows.
+func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, batcher *db.Batcher, lg *ledger.Service) *Service {
 	if batcher == nil {
 		batcher = db.NewBatcher(d, 1, 64)
 	}
-	return &Service{DB: d, Clock: clock, Residents: residents, Codes: codes, Batcher: batcher}
+	if lg == nil {
+		lg = ledger.New(d)
+		for _, k := range SourceKinds {
+			lg.OnReverse(k, UndoAward)
+		}
+	}
+	return &Service{DB: d, Clock: clock, Residents: residents, Codes: codes, Batcher: batcher, Ledger: lg}
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }

@@ -84,7 +84,7 @@ func setup(t *testing.T, d *db.DB, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.s = earning.New(d, clock, f.res, fakeCodes{}, nil)
+	f.s = earning.New(d, clock, f.res, fakeCodes{}, nil, nil)
 	t.Cleanup(f.s.Batcher.Close)
 	if err := f.s.SeedDefaults(ctx, c); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -20,7 +19,7 @@ const openAccountsChunk = 500
 // resident would be a large part of its time.
 func OpenAccounts(ctx context.Context, tx *db.Tx, communityID string, residentIDs []string) (err error) {
 	defer civic.Wrap(&err, "ledger.OpenAccounts(%s, %d residents)", communityID, len(residentIDs))
-	now := time.Now().UnixMilli()
+	now := db.Millis(tx.Now())
 	sqlite := tx.Dialect() == db.SQLite
 	var q strings.Builder
 	var args []any

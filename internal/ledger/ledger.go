@@ -87,7 +87,7 @@ func OpenAccount(ctx context.Context, tx *db.Tx, communityID, residentID string)
 	defer civic.Wrap(&err, "ledger.OpenAccount(%s)", residentID)
 	_, err = tx.Exec(ctx, `INSERT INTO ledger_accounts (community_id, resident_id, balance, earned, active, created_at)
 		VALUES ($1, $2, 0, 0, 1, $3) ON CONFLICT (community_id, resident_id) DO NOTHING`,
-		communityID, residentID, time.Now().UnixMilli())
+		communityID, residentID, db.Millis(tx.Now()))
 	return err
 }
 

@@ -3,12 +3,14 @@ package ledger_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/earning"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -101,7 +103,7 @@ func TestAwardRedeemReverse(t *testing.T) {
 		}
 		// A reversal of the award would overdraw (30 were spent): refused.
 		err = d.WithTx(ctx, func(tx *db.Tx) error {
-			_, _, err := ledger.Reverse(ctx, tx, c, a.TransferID, "mistake", worker, "")
+			_, _, err := wired(d).Reverse(ctx, tx, c, a.TransferID, "mistake", worker, "")
 			return err
 		})
 		if civic.ErrorCode(err) != civic.InsufficientPoints {
@@ -110,7 +112,7 @@ func TestAwardRedeemReverse(t *testing.T) {
 		b := award(t, d, c, r, 10)
 		var rev ledger.Result
 		err = d.WithTx(ctx, func(tx *db.Tx) (err error) {
-			rev, _, err = ledger.Reverse(ctx, tx, c, b.TransferID, "wrong resident", worker, "")
+			rev, _, err = wired(d).Reverse(ctx, tx, c, b.TransferID, "wrong resident", worker, "")
 			return err
 		})
 		if err != nil || rev.Balance != 60 {
@@ -119,7 +121,7 @@ func TestAwardRedeemReverse(t *testing.T) {
 		// At most one reversal per transfer; a reversal cannot be reversed.
 		for _, id := range []string{b.TransferID, rev.TransferID} {
 			err = d.WithTx(ctx, func(tx *db.Tx) error {
-				_, _, err := ledger.Reverse(ctx, tx, c, id, "again", worker, "")
+				_, _, err := wired(d).Reverse(ctx, tx, c, id, "again", worker, "")
 				return err
 			})
 			if code := civic.ErrorCode(err); code != civic.Conflict && code != civic.Invalid {
@@ -285,5 +287,43 @@ func TestLastUnit(t *testing.T) {
 			t.Fatalf("stock = %d, want 0", g.Stock)
 		}
 		mustCheck(t, d, c)
+	})
+}
+
+// wired is the ledger as app.New wires it: reversals undo the station's and
+// earning's rows.
+func wired(d *db.DB) *ledger.Service {
+	lg := ledger.New(d)
+	lg.OnReverse(station.SourceOrder, station.UndoRedemption)
+	for _, k := range earning.SourceKinds {
+		lg.OnReverse(k, earning.UndoAward)
+	}
+	return lg
+}
+
+// A capability left out of the wiring must not be reversed quietly, leaving
+// its goods or caps behind.
+func TestReverseUnwiredFailsLoudly(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		c := dbtest.Community(t, d, "c")
+		award := award(t, d, c, residents(t, d, c, 1)[0], 5)
+		onlyStation := ledger.New(d)
+		onlyStation.OnReverse(station.SourceOrder, station.UndoRedemption)
+		err := d.WithTx(ctx, func(tx *db.Tx) error {
+			_, _, err := onlyStation.Reverse(ctx, tx, c, award.TransferID, "mistake", worker, "")
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "OnReverse") {
+			t.Fatalf("reversing an award with earning unwired = %v, want a loud wiring error", err)
+		}
+		if err := d.WithTx(ctx, func(tx *db.Tx) error {
+			_, _, err := wired(d).Reverse(ctx, tx, c, award.TransferID, "mistake", worker, "")
+			return err
+		}); err != nil {
+			t.Fatalf("wired reversal: %v", err)
+		}
 	})
 }

@@ -72,10 +72,10 @@ func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
 }
 
 // Reverse undoes a transfer with its mirror image, at most once, and runs
-// every capability's Undo for it (OnReverse) in the same transaction. It
+// the Undo wired for its source kind (OnReverse) in the same transaction. It
 // returns the original transfer. Reversing an award whose points were already
 // spent is refused.
-func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason string, actor civic.Actor, idemKey string) (_ Result, orig Transfer, err error) {
+func (s *Service) Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason string, actor civic.Actor, idemKey string) (_ Result, orig Transfer, err error) {
 	defer civic.Wrap(&err, "ledger.Reverse(%s)", transferID)
 	if r, long := civic.TooLong(reason, civic.MaxReason); long {
 		return Result{}, orig, civic.Errorf(civic.Invalid, "ledger.reason_long", "a reason may have at most %d characters, not %d", civic.MaxReason, civic.Runes(r))
@@ -116,7 +116,7 @@ func Reverse(ctx context.Context, tx *db.Tx, communityID, transferID, reason str
 	if err != nil {
 		return Result{}, orig, err
 	}
-	return Result{TransferID: t.ID, Balance: bal}, orig, runUndos(ctx, tx, orig, *t, actor)
+	return Result{TransferID: t.ID, Balance: bal}, orig, s.runUndos(ctx, tx, orig, *t, actor)
 }
 
 // GetTransfer reads a transfer and its postings.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -25,7 +24,7 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 		t.ID = civic.NewID()
 	}
 	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now().UTC()
+		t.CreatedAt = tx.Now()
 	}
 	var reverses any
 	if t.ReversesID != "" {

@@ -191,7 +191,7 @@ func reverseOp(m model, c string, of *op, key string) *op {
 	rv := of.reverse
 	o := &op{key: key, hash: "reverse " + of.transfer}
 	o.run = func(tx *db.Tx) (ledger.Stored, error) {
-		res, _, err := ledger.Reverse(context.Background(), tx, c, of.transfer, "undo", worker, key)
+		res, _, err := wired(nil).Reverse(context.Background(), tx, c, of.transfer, "undo", worker, key)
 		return stored(res, err)
 	}
 	o.expect = func() civic.Code {

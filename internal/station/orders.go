@@ -171,7 +171,7 @@ const ReleaseReason = "逾期未取，自动释放 / not collected in time, rele
 // ledger reversal and the goods through a release stock move. It returns
 // the orders released. Safe to run from several places at once: an order
 // is released at most once.
-func ReleaseDue(ctx context.Context, d *db.DB, communityID string, actor civic.Actor, now time.Time) (released []string, err error) {
+func ReleaseDue(ctx context.Context, d *db.DB, lg *ledger.Service, communityID string, actor civic.Actor, now time.Time) (released []string, err error) {
 	defer civic.Wrap(&err, "station.ReleaseDue(%s)", communityID)
 	now = orNow(now)
 	rows, err := d.Query(ctx, `SELECT id FROM station_orders WHERE community_id = $1 AND status = 'reserved' AND release_after > 0
@@ -196,7 +196,7 @@ func ReleaseDue(ctx context.Context, d *db.DB, communityID string, actor civic.A
 	for _, id := range due {
 		done := false
 		txErr := d.WithTx(ctx, func(tx *db.Tx) error {
-			ok, rerr := release(ctx, tx, communityID, id, actor, now)
+			ok, rerr := release(ctx, tx, lg, communityID, id, actor, now)
 			done = ok
 			return rerr
 		})
@@ -212,7 +212,7 @@ func ReleaseDue(ctx context.Context, d *db.DB, communityID string, actor civic.A
 	return released, errors.Join(errs...)
 }
 
-func release(ctx context.Context, tx *db.Tx, communityID, orderID string, actor civic.Actor, now time.Time) (bool, error) {
+func release(ctx context.Context, tx *db.Tx, lg *ledger.Service, communityID, orderID string, actor civic.Actor, now time.Time) (bool, error) {
 	var transferID string
 	// Claim the order first: a concurrent fulfil or release finds it no longer reserved.
 	err := tx.QueryRow(ctx, `UPDATE station_orders SET status = 'released', updated_at = $3
@@ -224,8 +224,8 @@ func release(ctx context.Context, tx *db.Tx, communityID, orderID string, actor 
 	if err != nil {
 		return false, err
 	}
-	// The reversal puts the goods back (undoRedemption sees the order released).
-	if _, _, err := ledger.Reverse(ctx, tx, communityID, transferID, ReleaseReason, actor, "release:"+orderID); err != nil {
+	// The reversal puts the goods back (UndoRedemption sees the order released).
+	if _, _, err := lg.Reverse(ctx, tx, communityID, transferID, ReleaseReason, actor, "release:"+orderID); err != nil {
 		return false, err
 	}
 	return true, nil

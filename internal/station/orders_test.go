@@ -71,7 +71,7 @@ func TestRedeemBadInput(t *testing.T) {
 		}
 		// A worker reverses it: points and stock come back, the order shows returned.
 		tx(t, d, func(tx *db.Tx) error {
-			_, _, err := ledger.Reverse(ctx, tx, f.c, rc.TransferID, "wrong goods", clerk, "")
+			_, _, err := wired(d).Reverse(ctx, tx, f.c, rc.TransferID, "wrong goods", clerk, "")
 			return err
 		})
 		if o, _ = station.GetOrder(ctx, d, f.c, rc.OrderID); o.Status != station.StatusReturned {
@@ -127,14 +127,14 @@ func TestOnlineOrder(t *testing.T) {
 		}
 		// A second order is never collected: after the release days it goes back.
 		second := place(start.Add(24 * time.Hour))
-		if got, err := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(7*24*time.Hour)); err != nil || len(got) != 0 {
+		if got, err := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(7*24*time.Hour)); err != nil || len(got) != 0 {
 			t.Fatalf("released early: %v %v", got, err)
 		}
-		got, err := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(8*24*time.Hour+time.Minute))
+		got, err := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(8*24*time.Hour+time.Minute))
 		if err != nil || len(got) != 1 || got[0] != second.OrderID {
 			t.Fatalf("release = %v, %v", got, err)
 		}
-		if again, _ := station.ReleaseDue(ctx, d, f.c, civic.System, start.Add(9*24*time.Hour)); len(again) != 0 {
+		if again, _ := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(9*24*time.Hour)); len(again) != 0 {
 			t.Errorf("released twice: %v", again)
 		}
 		if balance(t, d, f.c, f.resident) != 140 || stock(t, d, f.c, f.oil.ID) != 3 {
@@ -184,4 +184,11 @@ func TestSeedDemo(t *testing.T) {
 		}
 		mustCheck(t, d, f.c)
 	})
+}
+
+// wired is the ledger as app.New wires it for the station.
+func wired(d *db.DB) *ledger.Service {
+	lg := ledger.New(d)
+	lg.OnReverse(station.SourceOrder, station.UndoRedemption)
+	return lg
 }

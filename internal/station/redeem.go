@@ -104,7 +104,7 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 	}
 	res, err := ledger.Redeem(ctx, tx, ledger.Spend{
 		CommunityID: r.CommunityID, ResidentID: r.ResidentID, Points: rc.Points,
-		Source: ledger.Source{Kind: "order", ID: rc.OrderID}, Reason: strings.Join(names, ", "),
+		Source: ledger.Source{Kind: SourceOrder, ID: rc.OrderID}, Reason: strings.Join(names, ", "),
 		Actor: r.Actor, IdemKey: r.IdemKey, At: r.At,
 	})
 	if err != nil {
@@ -187,17 +187,19 @@ func normalise(items []Item) ([]Item, error) {
 	return out, nil
 }
 
-func init() { ledger.OnReverse(undoRedemption) }
+// SourceOrder is the source kind of redemptions: reversing one must run
+// UndoRedemption (app.New wires it).
+const SourceOrder = "order"
 
-// undoRedemption puts a reversed redemption's goods back on the shelf and
+// UndoRedemption puts a reversed redemption's goods back on the shelf and
 // closes its order: "returned", or "released" when the reversal is the
 // release of an uncollected online order (which claims the order first).
-func undoRedemption(ctx context.Context, tx *db.Tx, orig, reversal ledger.Transfer, actor civic.Actor) (err error) {
-	if orig.Kind != ledger.KindRedemption || orig.Source.Kind != "order" {
+func UndoRedemption(ctx context.Context, tx *db.Tx, orig, reversal ledger.Transfer, actor civic.Actor) (err error) {
+	if orig.Kind != ledger.KindRedemption || orig.Source.Kind != SourceOrder {
 		return nil
 	}
 	orderID := orig.Source.ID
-	defer civic.Wrap(&err, "station.undoRedemption(%s)", orderID)
+	defer civic.Wrap(&err, "station.UndoRedemption(%s)", orderID)
 	var status string
 	if err := tx.QueryRow(ctx, "SELECT status FROM station_orders WHERE community_id = $1 AND id = $2", orig.CommunityID, orderID).Scan(&status); err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
 )
 
@@ -37,6 +38,8 @@ type Options struct {
 
 	// Earning pages: points, activities, suggestions, catalogue, awards.
 	Earning *earning.Service
+	// Ledger reverses transfers with every capability's undo wired.
+	Ledger *ledger.Service
 
 	// Station pages: masked names, group commit for point-moving forms, and
 	// the resident code check at the counter (nil until credit is wired:

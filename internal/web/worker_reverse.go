@@ -78,7 +78,7 @@ func (s *Server) workerReversePost(w http.ResponseWriter, r *http.Request) error
 	}
 	if err == nil {
 		err = s.once(ctx, a, a.CommunityID+"/reverse", d.Key, r.PostForm, &res, func(tx *db.Tx) (any, error) {
-			out, _, err := ledger.Reverse(ctx, tx, a.CommunityID, d.TransferID, d.Reason, a, "reverse:"+d.TransferID)
+			out, _, err := s.Ledger.Reverse(ctx, tx, a.CommunityID, d.TransferID, d.Reason, a, "reverse:"+d.TransferID)
 			return out, err
 		})
 	}
