@@ -37,7 +37,7 @@ func TestPostingBounds(t *testing.T) {
 				return err
 			}},
 			{"reversal reason", "ledger.reason_long", func(tx *db.Tx) error {
-				_, _, err := ledger.Reverse(ctx, tx, c, res.TransferID, strings.Repeat("错", civic.MaxReason+1), worker, "k")
+				_, _, err := wired(d).Reverse(ctx, tx, c, res.TransferID, strings.Repeat("错", civic.MaxReason+1), worker, "k")
 				return err
 			}},
 		}
@@ -54,7 +54,7 @@ func TestPostingBounds(t *testing.T) {
 		// At the bound the award and a reason of MaxReason Chinese characters pass.
 		award(t, d, c, r, civic.MaxPoints)
 		err = d.WithTx(ctx, func(tx *db.Tx) error {
-			_, _, err := ledger.Reverse(ctx, tx, c, res.TransferID, strings.Repeat("错", civic.MaxReason), worker, "k2")
+			_, _, err := wired(d).Reverse(ctx, tx, c, res.TransferID, strings.Repeat("错", civic.MaxReason), worker, "k2")
 			return err
 		})
 		if err != nil {
