@@ -1,0 +1,14 @@
+package i18n
+
+// Messages of the hardening of keys and forms: idempotency keys on pages and
+// in the API, the award and hours forms, resident logins, tenure words.
+func init() {
+	Add(map[string][2]string{
+		"ledger.key_chars": {"Idempotency-Key 只能由可打印的 ASCII 字符组成，不能全为空格，首尾也不能是空格",
+			"The Idempotency-Key must be printable ASCII characters, not blank and without a space at either end"},
+		"web.form_key_missing": {"此表单缺少防重复提交的编号，提交可能被重复记入，因此未予受理：请刷新页面后重新提交",
+			"This form arrived without its one-time key, so it could have been counted twice and was not accepted: reload the page and send it again"},
+		"web.form_key_bad": {"此表单的防重复提交编号无效（应为 1–%d 个可打印 ASCII 字符），未予受理：请刷新页面后重新提交",
+			"This form's one-time key is not valid (it must be 1–%d printable ASCII characters) and the form was not accepted: reload the page and send it again"},
+	})
+}
