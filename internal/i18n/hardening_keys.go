@@ -10,5 +10,6 @@ func init() {
 			"This form arrived without its one-time key, so it could have been counted twice and was not accepted: reload the page and send it again"},
 		"web.form_key_bad": {"此表单的防重复提交编号无效（应为 1–%d 个可打印 ASCII 字符），未予受理：请刷新页面后重新提交",
 			"This form's one-time key is not valid (it must be 1–%d printable ASCII characters) and the form was not accepted: reload the page and send it again"},
+		"earning_pages.award.bad_mode": {"未知的发放方式 %q：应为单人（single）或批量（bulk）", "Unknown kind of award %q: use single or bulk"},
 	})
 }

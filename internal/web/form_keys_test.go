@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -297,6 +298,49 @@ func TestPointFormsCarryAKey(t *testing.T) {
 			if !seen {
 				t.Errorf("no form to %s was found with its key", action)
 			}
+		}
+	})
+}
+
+// The award form takes points only as a number input sends them and only
+// the two kinds of award it offers: " 5" is not 5, and a mode it does not
+// know is not a single award. Nothing is awarded for either.
+func TestAwardFormRefusesLoosePointsAndUnknownMode(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		w := newKeyWorld(t, d)
+		worker := w.as("worker")
+		rid := w.rids[1]
+		tests := []struct {
+			name, mode, points, want string
+		}{
+			{"leading space", "single", " 5", "不是整数"},
+			{"trailing space", "single", "5 ", "不是整数"},
+			{"plus sign", "single", "+5", "不是整数"},
+			{"decimal", "single", "5.0", "不是整数"},
+			{"full-width digit", "single", "５", "不是整数"},
+			{"unknown mode", "singel", "5", "未知的发放方式"},
+			{"mode with a space", "single ", "5", "未知的发放方式"},
+			{"no mode", "", "5", "未知的发放方式"},
+			{"bulk with a space", "bulk", " 5", "不是整数"},
+		}
+		for i, tt := range tests {
+			form := url.Values{"key": {fmt.Sprintf("loose-%d", i)}, "resident": {rid}, "list": {rid},
+				"indicator": {app.BenchIndicator}, "points": {tt.points}, "reason": {"巡逻"}}
+			if tt.mode != "" {
+				form.Set("mode", tt.mode)
+			}
+			before := w.balance(rid)
+			status, page := w.post(worker, "/worker/award", form)
+			if got := w.balance(rid) - before; status != 400 || got != 0 || !strings.Contains(page, tt.want) {
+				t.Errorf("%s: status %d, %d points awarded; want 400, none, and %q", tt.name, status, got, tt.want)
+			}
+		}
+		status, _ := w.post(worker, "/worker/award", url.Values{"key": {"plain"}, "mode": {"single"}, "resident": {rid},
+			"indicator": {app.BenchIndicator}, "points": {"5"}, "reason": {"巡逻"}})
+		if status != 200 || w.balance(rid) != 5 {
+			t.Errorf("a plain award: status %d, balance %d; want 200 and 5", status, w.balance(rid))
 		}
 	})
 }

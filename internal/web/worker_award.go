@@ -134,10 +134,13 @@ func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
 			f.Key = key
 		}
 	}
+	if err == nil && f.Mode != "single" && f.Mode != "bulk" {
+		err = civic.Errorf(civic.Invalid, "earning_pages.award.bad_mode", "unknown kind of award %q: use single or bulk", f.Mode)
+	}
 	d := workerAwardData{Form: f}
 	var points int64
 	if err == nil {
-		points, err = formInt(r, "points", 0)
+		points, err = formWhole(r, "points", 0)
 	}
 	if err == nil && f.Mode == "bulk" {
 		err = s.awardBulk(r, a, f, points, &d)
