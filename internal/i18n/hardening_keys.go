@@ -11,5 +11,11 @@ func init() {
 		"web.form_key_bad": {"此表单的防重复提交编号无效（应为 1–%d 个可打印 ASCII 字符），未予受理：请刷新页面后重新提交",
 			"This form's one-time key is not valid (it must be 1–%d printable ASCII characters) and the form was not accepted: reload the page and send it again"},
 		"earning_pages.award.bad_mode": {"未知的发放方式 %q：应为单人（single）或批量（bulk）", "Unknown kind of award %q: use single or bulk"},
+		"earning.bad_hours":            {"小时数应为 0 到 12 的整数，而不是 %d", "Hours must be a whole number from 0 to 12, not %d"},
+		"earning.bad_minute_part":      {"分钟数应为 0 到 59 的整数，而不是 %d", "Minutes must be a whole number from 0 to 59, not %d"},
+		"earning.claim_same_pending": {"这次服务（%s，%d 分钟，说明相同）已提交，正在等待社工审核，不再重复提交；如果当天确实服务了两次，请在说明中写明（例如上午、下午）",
+			"This service (%s, %d minutes, the same description) is already waiting for a worker, so it was not sent again; if you served twice that day, say so in the description (for example, morning and afternoon)"},
+		"earning.claim_same_approved": {"这次服务（%s，%d 分钟，说明相同）已提交并已通过审核，不再重复提交；如果当天确实服务了两次，请在说明中写明（例如上午、下午）",
+			"This service (%s, %d minutes, the same description) was already reported and approved, so it was not sent again; if you served twice that day, say so in the description (for example, morning and afternoon)"},
 	})
 }

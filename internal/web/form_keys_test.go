@@ -344,3 +344,55 @@ func TestAwardFormRefusesLoosePointsAndUnknownMode(t *testing.T) {
 		}
 	})
 }
+
+// The hours form reads hours and minutes as two numbers in range: 75
+// minutes or 2 hours minus 30 is refused, not read as 75 or 90; and the same
+// report sent again with a fresh key (a second tab, a reload of the empty
+// form) is refused with a message, not queued twice for a worker.
+func TestHoursFormRangesAndSameReport(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		w := newKeyWorld(t, d)
+		resident := w.as("resident")
+		claims := func() int {
+			list, err := w.app.Earning.ClaimsOf(context.Background(), w.cid, w.rids[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		day := earning.Day(w.app.Earning.Clock.Now())
+		send := func(key, hours, minutes, evidence string) (int, string) {
+			return w.post(resident, "/resident/hours", url.Values{"key": {key}, "indicator": {earning.VolunteerHours}, "day": {day},
+				"hours": {hours}, "minutes": {minutes}, "evidence": {evidence}})
+		}
+		refusals := []struct{ name, hours, minutes, want string }{
+			{"75 minutes", "0", "75", "0 到 59"},
+			{"minus 30 minutes", "2", "-30", "0 到 59"},
+			{"negative hours", "-1", "90", "0 到 12"},
+			{"13 hours", "13", "0", "0 到 12"},
+			{"nothing", "0", "0", "1 分钟"},
+			{"spaced hours", " 1", "0", "不是整数"},
+		}
+		for i, tt := range refusals {
+			status, page := send(fmt.Sprintf("range-%d", i), tt.hours, tt.minutes, "帮独居老人买菜")
+			if status != 400 || !strings.Contains(page, tt.want) {
+				t.Errorf("%s: status %d, want 400 with %q", tt.name, status, tt.want)
+			}
+		}
+		if n := claims(); n != 0 {
+			t.Fatalf("refused reports queued %d claims", n)
+		}
+		if status, _ := send("first", "1", "30", "帮独居老人买菜"); status != 200 {
+			t.Fatalf("a good report: status %d", status)
+		}
+		status, page := send("second", "1", "30", "帮独居老人买菜")
+		if status != 409 || !strings.Contains(page, "正在等待社工审核") {
+			t.Errorf("the same report with another key: status %d, want 409 with the duplicate message", status)
+		}
+		if n := claims(); n != 1 {
+			t.Errorf("%d claims queued, want 1", n)
+		}
+	})
+}
