@@ -17,5 +17,9 @@ func init() {
 			"This service (%s, %d minutes, the same description) is already waiting for a worker, so it was not sent again; if you served twice that day, say so in the description (for example, morning and afternoon)"},
 		"earning.claim_same_approved": {"这次服务（%s，%d 分钟，说明相同）已提交并已通过审核，不再重复提交；如果当天确实服务了两次，请在说明中写明（例如上午、下午）",
 			"This service (%s, %d minutes, the same description) was already reported and approved, so it was not sent again; if you served twice that day, say so in the description (for example, morning and afternoon)"},
+		"auth.resident_has_login": {"居民 %s 已有登录账号（%s）：每位居民只能有一个账号；请为该账号重置密码或重新启用，而不是再建一个",
+			"Resident %s already has a login (%s): a resident has one login; reset its password or turn it back on instead"},
+		"auth.resident_other_login": {"居民 %s 另有一个正在使用的登录账号：请先停用那个账号；每位居民只能有一个账号",
+			"Resident %s has another login in use: turn that one off first; a resident has one login"},
 	})
 }

@@ -396,3 +396,28 @@ func TestHoursFormRangesAndSameReport(t *testing.T) {
 		}
 	})
 }
+
+// The admin cannot give a resident who has a login a second one: the page
+// says so in words and makes no user; a resident without one gets it.
+func TestAdminRefusesSecondResidentLogin(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		w := newKeyWorld(t, d)
+		admin := w.as("admin")
+		create := func(key, username, rid string) (int, string) {
+			return w.post(admin, "/admin/users", url.Values{"key": {key}, "username": {username}, "name": {"毛小波"}, "role": {"resident"},
+				"community": {"chunjiang"}, "resident_id": {rid}, "password_mode": {"generate"}})
+		}
+		status, page := create("second", "mao-again", w.rids[0])
+		if status != 409 || !strings.Contains(page, "已有登录账号") || !strings.Contains(page, "resident") {
+			t.Errorf("a second login for the demo resident: status %d, want 409 naming the first login", status)
+		}
+		if _, err := w.app.Auth.UserByUsername(context.Background(), "mao-again"); civic.ErrorCode(err) != civic.NotFound {
+			t.Errorf("the refused login exists: %v", err)
+		}
+		if status, _ := create("first", "zhang", w.rids[1]); status != 200 {
+			t.Errorf("a first login for another resident: status %d", status)
+		}
+	})
+}
