@@ -141,7 +141,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, shard string
 // (see ledger.IdempotentAfter).
 func (s *Server) idempotentAfter(w http.ResponseWriter, r *http.Request, shard string, req any, before func() error, do func(tx *db.Tx, key string) (any, error)) error {
 	key := r.Header.Get("Idempotency-Key")
-	if err := ledger.CheckKey(key); err != nil {
+	if err := ledger.ParseKey(key); err != nil {
 		return err
 	}
 	canonical, _ := json.Marshal(req)

@@ -169,6 +169,11 @@ func (s *Service) CreateUserHashed(ctx context.Context, tx *db.Tx, nu NewUser, h
 	if nu.Role == civic.RoleResident && nu.ResidentID == "" {
 		return u, civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
 	}
+	if nu.Role == civic.RoleResident {
+		if err := refuseSecondLogin(ctx, tx, nu.CommunityID, nu.ResidentID); err != nil {
+			return u, err
+		}
+	}
 	u = User{CommunityID: nu.CommunityID, ID: civic.NewID(), Username: nu.Username, Name: nu.Name, Role: nu.Role,
 		ResidentID: nu.ResidentID, Grants: nu.Grants, Lang: nu.Lang, CreatedAt: s.now()}
 	err = tx.Savepoint(ctx, func() error {
@@ -178,9 +183,39 @@ func (s *Service) CreateUserHashed(ctx context.Context, tx *db.Tx, nu NewUser, h
 		return err
 	})
 	if db.ErrorIs(err, db.ErrUnique) {
+		// Two unique indexes: the username, and a resident's one login in use
+		// (users_resident_login), which a login made meanwhile by another
+		// transaction may hold.
+		var taken int
+		if qerr := tx.QueryRow(ctx, "SELECT COUNT(*) FROM users WHERE username = $1", nu.Username).Scan(&taken); qerr != nil {
+			return u, qerr
+		}
+		if taken == 0 && nu.Role == civic.RoleResident {
+			if rerr := refuseSecondLogin(ctx, tx, nu.CommunityID, nu.ResidentID); rerr != nil {
+				return u, rerr
+			}
+		}
 		return u, civic.Errorf(civic.Conflict, "auth.username_taken", "the username %q is taken", nu.Username)
 	}
 	return u, err
+}
+
+// refuseSecondLogin refuses a login for a resident who has one, in use or
+// turned off: whoever holds the first would share the resident's points and
+// code with a second person, and a turned-off login is turned back on (or
+// its password reset) rather than replaced. The unique index
+// users_resident_login holds the rule for logins in use under concurrency.
+func refuseSecondLogin(ctx context.Context, tx *db.Tx, communityID, residentID string) error {
+	var username string
+	err := tx.QueryRow(ctx, "SELECT username FROM users WHERE community_id = $1 AND resident_id = $2 AND role = 'resident' ORDER BY created_at, id LIMIT 1",
+		communityID, residentID).Scan(&username)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return civic.Errorf(civic.Conflict, "auth.resident_has_login", "resident %s already has a login (%s): a resident has one login; reset its password or turn it back on instead", residentID, username)
 }
 
 // userInTx reads a user inside tx, so a write and its audit entry see the
@@ -218,7 +253,16 @@ func (s *Service) SetDisabledTx(ctx context.Context, tx *db.Tx, userID string, d
 	if disabled {
 		v = 1
 	}
-	if _, err = tx.Exec(ctx, "UPDATE users SET disabled = $1 WHERE community_id = $2 AND id = $3", v, u.CommunityID, u.ID); err != nil {
+	err = tx.Savepoint(ctx, func() error {
+		_, err := tx.Exec(ctx, "UPDATE users SET disabled = $1 WHERE community_id = $2 AND id = $3", v, u.CommunityID, u.ID)
+		return err
+	})
+	if db.ErrorIs(err, db.ErrUnique) {
+		// Turning on a resident's login while another of theirs is in use
+		// (one made before logins were one per resident).
+		return u, civic.Errorf(civic.Conflict, "auth.resident_other_login", "resident %s has another login in use: turn that one off first; a resident has one login", u.ResidentID)
+	}
+	if err != nil {
 		return u, err
 	}
 	if disabled {

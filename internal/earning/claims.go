@@ -4,7 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -77,9 +81,76 @@ func (s *Service) ReportHoursTx(ctx context.Context, tx *db.Tx, actor civic.Acto
 	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
 		return c, err
 	}
+	// Reports of one resident under one indicator queue on the tally row, so
+	// two copies sent at once (with different keys) cannot both miss each other.
+	if err := lockTally(ctx, tx, communityID, residentID, indicator); err != nil {
+		return c, err
+	}
+	if err := refuseSameReport(ctx, tx, communityID, residentID, indicator, day, minutes, evidence); err != nil {
+		return c, err
+	}
 	c = Claim{ID: civic.NewID(), Kind: "hours", ResidentID: residentID, Indicator: indicator, Minutes: minutes, ServiceDay: day,
 		Evidence: evidence, Status: "pending", CreatedAt: s.now()}
 	return c, insertClaim(ctx, tx, communityID, c)
+}
+
+// HoursMinutes is the length of a report given as hours and minutes, as the
+// hours form asks for it: hours 0–12, minutes 0–59, together more than
+// nothing. "75 minutes" or "2 hours minus 30" is a typing slip, not 75 or 90
+// minutes, so it is refused rather than read.
+func HoursMinutes(hours, minutes int64) (int64, error) {
+	if hours < 0 || hours > 12 {
+		return 0, civic.Errorf(civic.Invalid, "earning.bad_hours", "hours must be a whole number from 0 to 12, not %d", hours)
+	}
+	if minutes < 0 || minutes > 59 {
+		return 0, civic.Errorf(civic.Invalid, "earning.bad_minute_part", "minutes must be a whole number from 0 to 59, not %d", minutes)
+	}
+	total := hours*60 + minutes
+	if total < 1 || total > 12*60 {
+		return 0, civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", total)
+	}
+	return total, nil
+}
+
+// refuseSameReport refuses a report that repeats one of the resident's own
+// still pending or approved: the same indicator, day and length, and the same
+// description once spacing, punctuation, letter case and full-width forms are
+// set aside. Such a copy is nearly always the form sent again (a reload, a
+// second tab), and a worker approving a queue would pay it twice; a second
+// real service that day is told apart by its description (morning,
+// afternoon). A rejected report may be sent again: that is the resident
+// answering the refusal, which the worker sees beside the first.
+func refuseSameReport(ctx context.Context, tx *db.Tx, communityID, residentID, indicator, day string, minutes int64, evidence string) error {
+	rows, err := tx.Query(ctx, "SELECT "+claimCols+` FROM earning_claims WHERE community_id = $1 AND resident_id = $2
+		AND kind = 'hours' AND indicator = $3 AND service_day = $4 AND minutes = $5 AND status IN ('pending', 'approved')`,
+		communityID, residentID, indicator, day, minutes)
+	earlier, err := db.Collect(rows, err, scanClaim)
+	if err != nil {
+		return err
+	}
+	want := reportText(evidence)
+	for _, c := range earlier {
+		if reportText(c.Evidence) != want {
+			continue
+		}
+		if c.Status == "approved" {
+			return civic.Errorf(civic.Conflict, "earning.claim_same_approved", "this service (%s, %d minutes, the same description) was already reported and approved: it is not sent again; if you served twice that day, say so in the description", day, minutes)
+		}
+		return civic.Errorf(civic.Conflict, "earning.claim_same_pending", "this service (%s, %d minutes, the same description) is already waiting for a worker: it is not sent again; if you served twice that day, say so in the description", day, minutes)
+	}
+	return nil
+}
+
+// reportText is a description reduced to its letters and digits, lower case
+// and narrow, for telling a repeated report from a new one.
+func reportText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(width.Fold.String(s)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func insertClaim(ctx context.Context, tx *db.Tx, communityID string, c Claim) error {

@@ -19,16 +19,71 @@ type Stored struct {
 	Body   []byte
 }
 
-// MaxKeyLen is the longest Idempotency-Key accepted.
+// MaxKeyLen is the longest idempotency key a client may send, on pages and
+// in the API alike (DESIGN.md §7).
 const MaxKeyLen = 128
 
-// CheckKey validates an idempotency key.
-func CheckKey(key string) error {
-	if key == "" {
-		return civic.Errorf(civic.Invalid, "ledger.key_missing", "an Idempotency-Key header is required on requests that move points or stock")
+// maxNamespaceLen is room for the prefix a caller puts before a client's key
+// to keep its keys apart from another caller's ("web:"), so a client key of
+// full length still fits behind it when a capability checks it again.
+const maxNamespaceLen = 16
+
+// KeyFault is what is wrong with an idempotency key.
+type KeyFault int
+
+const (
+	KeyOK           KeyFault = iota
+	KeyMissing               // empty
+	KeyTooLong               // more than MaxKeyLen bytes
+	KeyNotPrintable          // a byte outside printable ASCII, only spaces, or a space at either end
+)
+
+// ValidKey is the one rule for a client's idempotency key, used by the form
+// helper of the pages and by the API: 1–128 printable ASCII characters
+// (space to tilde), not blank and not starting or ending with a space. A
+// header cannot carry control characters, proxies and clients disagree on
+// bytes beyond ASCII, and a header's edge spaces are dropped in transit; a
+// key a form could send but a header could not would be one key in one place
+// and another (or none) in the other.
+func ValidKey(key string) KeyFault { return keyFault(key, MaxKeyLen) }
+
+func keyFault(key string, maxLen int) KeyFault {
+	switch {
+	case key == "":
+		return KeyMissing
+	case len(key) > maxLen:
+		return KeyTooLong
+	case key[0] == ' ' || key[len(key)-1] == ' ':
+		return KeyNotPrintable
 	}
-	if len(key) > MaxKeyLen {
-		return civic.Errorf(civic.Invalid, "ledger.key_long", "the Idempotency-Key is longer than %d characters", MaxKeyLen)
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return KeyNotPrintable
+		}
+	}
+	return KeyOK
+}
+
+// ParseKey checks a client's Idempotency-Key header by ValidKey, with an
+// error that names the header.
+func ParseKey(key string) error { return keyError(ValidKey(key), MaxKeyLen) }
+
+// CheckKey checks a key as a capability receives it: a client's key (already
+// checked by ParseKey or the form helper), possibly behind its caller's
+// namespace prefix, so a key no client could have sent never reaches the
+// ledger either.
+func CheckKey(key string) error {
+	return keyError(keyFault(key, MaxKeyLen+maxNamespaceLen), MaxKeyLen+maxNamespaceLen)
+}
+
+func keyError(f KeyFault, maxLen int) error {
+	switch f {
+	case KeyMissing:
+		return civic.Errorf(civic.Invalid, "ledger.key_missing", "an Idempotency-Key header is required on requests that move points or stock")
+	case KeyTooLong:
+		return civic.Errorf(civic.Invalid, "ledger.key_long", "the Idempotency-Key is longer than %d characters", maxLen)
+	case KeyNotPrintable:
+		return civic.Errorf(civic.Invalid, "ledger.key_chars", "the Idempotency-Key must be printable ASCII characters, not blank and without a space at either end")
 	}
 	return nil
 }

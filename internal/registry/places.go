@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -29,15 +32,39 @@ const (
 	TenureOther  Tenure = "other"
 )
 
-// ParseTenure accepts the English names and the Chinese ones used in files.
+// tenureWords are the words a sheet may give for a tenure, as tenureKey
+// reduces them: the app's own (the pages print 自有住房, 出租户, 其他 and
+// owner-occupied, rental, other tenure, and a re-imported export must read
+// back) and the common ways of writing them.
+var tenureWords = map[string]Tenure{
+	"":      TenureOwner,
+	"owner": TenureOwner, "own": TenureOwner, "owned": TenureOwner, "owneroccupied": TenureOwner, "selfowned": TenureOwner,
+	"自有": TenureOwner, "自有住房": TenureOwner, "自有房": TenureOwner, "自住": TenureOwner, "自住房": TenureOwner,
+	"自购": TenureOwner, "自购房": TenureOwner, "产权": TenureOwner, "产权房": TenureOwner, "业主": TenureOwner,
+	"rental": TenureRental, "rented": TenureRental, "rent": TenureRental, "renting": TenureRental, "tenant": TenureRental,
+	"出租": TenureRental, "出租户": TenureRental, "出租房": TenureRental, "租住": TenureRental, "租赁": TenureRental,
+	"承租": TenureRental, "租户": TenureRental, "租房": TenureRental,
+	"other": TenureOther, "othertenure": TenureOther, "其他": TenureOther, "其它": TenureOther, "借住": TenureOther,
+}
+
+// tenureKey reduces a cell to its letters, lower case and narrow, so
+// " Owner-occupied ", "ＲＥＮＴＡＬ" and "自有住房。" find their word.
+func tenureKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(width.Fold.String(s)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ParseTenure reads a tenure as a sheet gives it (tenureWords); an empty
+// cell is an owner, anything else unknown (a lone "?" too) is refused by name.
 func ParseTenure(s string) (Tenure, error) {
-	switch strings.TrimSpace(s) {
-	case "owner", "自有", "自住", "自购", "产权", "":
-		return TenureOwner, nil
-	case "rental", "出租", "租住", "租赁", "租户", "出租户":
-		return TenureRental, nil
-	case "other", "其他", "借住":
-		return TenureOther, nil
+	k := tenureKey(s)
+	if t, ok := tenureWords[k]; ok && (k != "" || strings.TrimSpace(s) == "") {
+		return t, nil
 	}
 	return "", civic.Errorf(civic.Invalid, "registry.tenure", "tenure %q must be owner (自有), rental (出租) or other (其他)", s)
 }

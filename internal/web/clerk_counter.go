@@ -90,16 +90,25 @@ func (s *Server) clerkCounterConfirm(w http.ResponseWriter, r *http.Request) err
 	if err := r.ParseForm(); err != nil {
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
-	d := counterData{Ticket: r.PostForm.Get("ticket"), Key: r.PostForm.Get("key")}
+	d := counterData{Ticket: r.PostForm.Get("ticket")}
 	residentID, err := s.openTicket(a, d.Ticket, s.Clock.Now())
 	if err != nil {
 		return s.counterError(w, r, counterData{}, err)
+	}
+	// A basket without its key is refused and shown again with a fresh one,
+	// never given a key made up here (a double submit would pay twice).
+	key, kerr := formKey(r)
+	if kerr == nil {
+		d.Key = key
 	}
 	if err := s.counterBasket(r, a, residentID, &d); err != nil {
 		return s.counterError(w, r, counterData{}, err)
 	}
 	items, qty, err := basket(r.PostForm, d.Goods)
 	d.Qty = qty
+	if kerr != nil {
+		err = kerr
+	}
 	if err != nil {
 		return s.counterError(w, r, d, err)
 	}

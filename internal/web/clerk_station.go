@@ -39,7 +39,7 @@ func newFormKey() string {
 // (ledger.Idempotent): the first request with the key runs, a replay returns
 // the stored JSON answer into out, a different request with the key is refused.
 func (s *Server) once(ctx context.Context, a civic.Actor, shard, key string, form url.Values, out any, fn func(tx *db.Tx) (any, error)) error {
-	if err := ledger.CheckKey(key); err != nil {
+	if err := checkFormKey(key); err != nil {
 		return err
 	}
 	if s.Batch == nil {

@@ -79,15 +79,18 @@ func (s *Server) residentHoursPost(w http.ResponseWriter, r *http.Request) error
 	}
 	d := residentHoursData{Indicator: r.PostFormValue("indicator"), Day: r.PostFormValue("day"),
 		Hours: r.PostFormValue("hours"), Minutes: r.PostFormValue("minutes"), Evidence: r.PostFormValue("evidence"), Key: r.PostFormValue("key")}
-	h, err := formInt(r, "hours", 0)
-	var m int64
+	h, err := formWhole(r, "hours", 0)
+	var m, total int64
 	if err == nil {
-		m, err = formInt(r, "minutes", 0)
+		m, err = formWhole(r, "minutes", 0)
+	}
+	if err == nil {
+		total, err = earning.HoursMinutes(h, m)
 	}
 	if err == nil {
 		var c earning.Claim
 		err = s.earningOnce(r, a.ResidentID, nil, &c, func(tx *db.Tx) (any, error) {
-			return s.Earning.ReportHoursTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Indicator, h*60+m, d.Day, d.Evidence)
+			return s.Earning.ReportHoursTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Indicator, total, d.Day, d.Evidence)
 		})
 	}
 	if err != nil {

@@ -65,12 +65,22 @@ func (s *Server) residentShopOrder(w http.ResponseWriter, r *http.Request) error
 	if err := r.ParseForm(); err != nil {
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
-	d := shopData{Key: r.PostForm.Get("key")}
-	if err := s.shopData(r, a, &d); err != nil {
-		return err
+	// A form without its key is refused (and shown again with a fresh one):
+	// a key made up here would be new on every post, and a double submit
+	// would place two orders.
+	var d shopData
+	key, err := formKey(r)
+	if err == nil {
+		d.Key = key
 	}
-	items, qty, err := basket(r.PostForm, d.Goods)
+	if derr := s.shopData(r, a, &d); derr != nil {
+		return derr
+	}
+	items, qty, berr := basket(r.PostForm, d.Goods)
 	d.Qty = qty
+	if err == nil {
+		err = berr
+	}
 	if err == nil {
 		label := s.label(r.Context(), a.CommunityID, a.ResidentID)
 		var rc station.Receipt

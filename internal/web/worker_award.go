@@ -124,14 +124,24 @@ func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
 	f := awardForm{Mode: r.PostFormValue("mode"), Resident: strings.TrimSpace(r.PostFormValue("resident")),
 		Indicator: r.PostFormValue("indicator"), Points: r.PostFormValue("points"), Reason: r.PostFormValue("reason"),
 		List: r.PostFormValue("list"), Activity: r.PostFormValue("activity")}
-	key := r.PostFormValue("key")
-	if f.Mode == "bulk" {
-		f.BulkKey = key
-	} else {
-		f.Key = key
+	// The form's own key, or a refusal: without one every worker's keyless
+	// post would share the key "web:" and replay one award community-wide.
+	key, err := formKey(r)
+	if err == nil {
+		if f.Mode == "bulk" {
+			f.BulkKey = key
+		} else {
+			f.Key = key
+		}
+	}
+	if err == nil && f.Mode != "single" && f.Mode != "bulk" {
+		err = civic.Errorf(civic.Invalid, "earning_pages.award.bad_mode", "unknown kind of award %q: use single or bulk", f.Mode)
 	}
 	d := workerAwardData{Form: f}
-	points, err := formInt(r, "points", 0)
+	var points int64
+	if err == nil {
+		points, err = formWhole(r, "points", 0)
+	}
 	if err == nil && f.Mode == "bulk" {
 		err = s.awardBulk(r, a, f, points, &d)
 	} else if err == nil {

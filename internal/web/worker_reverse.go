@@ -67,9 +67,16 @@ func (s *Server) workerReversePost(w http.ResponseWriter, r *http.Request) error
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	d := reverseData{Key: r.PostFormValue("key"), TransferID: strings.TrimSpace(r.PostFormValue("transfer")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	d := reverseData{TransferID: strings.TrimSpace(r.PostFormValue("transfer")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	var res ledger.Result
-	err := s.reverseData(r, a, &d)
+	// Without its key the form is refused and shown again with a fresh one.
+	key, err := formKey(r)
+	if err == nil {
+		d.Key = key
+	}
+	if derr := s.reverseData(r, a, &d); err == nil {
+		err = derr
+	}
 	if err == nil && d.Reason == "" {
 		err = civic.Errorf(civic.Invalid, "earning.reason_required", "a reason is required; the resident sees it")
 	}
