@@ -133,6 +133,8 @@ func siteOf(c *ast.CallExpr, dir string, inForwarder bool) (s callSite, ok bool,
 		keyAt, fmtAt, argsAt = 1, 2, 3
 	case isSel(c.Fun, "i18n", "T"):
 		keyAt, argsAt = 1, 2
+	case isSel(c.Fun, "civic", "Msg"):
+		keyAt, argsAt = 0, 1
 	case dir == "web" && isSel(c.Fun, "s", "T"):
 		keyAt, argsAt = 1, 2
 	default:
@@ -405,6 +407,7 @@ func f() error {
 	_ = civic.Errorf(civic.Invalid, "k", "a %s", 1)
 	_ = i18n.T(lang, "k", 1, 2)
 	_ = civic.Errorf(civic.Invalid, key, "x")
+	_ = civic.Msg("k", "a", 3)
 	return &civic.Error{Key: "k"}
 }`
 	fset := token.NewFileSet()
@@ -413,10 +416,10 @@ func f() error {
 		t.Fatal(err)
 	}
 	sites, problems := fileSites(fset, f, "x")
-	if len(sites) != 3 || len(problems) != 1 {
-		t.Fatalf("sites %+v, problems %q: want 3 sites and 1 problem", sites, problems)
+	if len(sites) != 4 || len(problems) != 1 {
+		t.Fatalf("sites %+v, problems %q: want 4 sites and 1 problem", sites, problems)
 	}
-	if sites[0].args != 1 || !sites[0].hasFmt || sites[1].args != 2 || sites[2].args != 0 {
+	if sites[0].args != 1 || !sites[0].hasFmt || sites[1].args != 2 || sites[2].args != 2 || sites[3].args != 0 {
 		t.Errorf("sites %+v", sites)
 	}
 }

@@ -68,6 +68,15 @@ func T(lang Lang, key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// Say renders a stored message in lang; a message without a key, or with a
+// key the catalogue no longer has, gives the stored text instead.
+func Say(lang Lang, m civic.Message, text string) string {
+	if m.IsZero() || !Has(m.Key) {
+		return text
+	}
+	return T(lang, m.Key, m.Args...)
+}
+
 // Parse picks a supported language from a tag or an Accept-Language header,
 // falling back to def.
 func Parse(header string, def Lang) Lang {
