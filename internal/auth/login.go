@@ -72,7 +72,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (u U
 
 // Throttle keys: an account ("account:NAME"), an account from one address
 // ("pair:NAME|ADDR") and an address ("ip:ADDR"), names in lower case.
-func accountKey(name string) string { return "account:" + name }
+func accountKey(name string) string  { return "account:" + name }
 func pairKey(name, ip string) string { return "pair:" + name + "|" + ip }
 
 // LockedUntil is when the last lock on a user's account ends, from every
