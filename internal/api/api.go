@@ -73,6 +73,7 @@ func routes() []route {
 		{"POST", "/api/v1/communities/{c}/redemptions", []civic.Role{civic.RoleWorker, civic.RoleClerk}, (*Server).redeem},
 		{"POST", "/api/v1/communities/{c}/reversals", []civic.Role{civic.RoleWorker}, (*Server).reverse},
 		{"GET", "/api/v1/communities/{c}/residents/{id}/account", readers, (*Server).account},
+		{"GET", "/api/v1/communities/{c}/residents/{id}/history", []civic.Role{civic.RoleWorker}, (*Server).history},
 		{"GET", "/api/v1/communities/{c}/ledger/check", []civic.Role{civic.RoleWorker, civic.RoleDistrict, civic.RoleAdmin}, (*Server).check},
 	}
 }

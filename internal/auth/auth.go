@@ -25,8 +25,13 @@ type Service struct {
 	// Params is the argon2id cost of new password hashes. Existing hashes keep
 	// the cost they were made with (it is part of the encoded string).
 	Params PasswordParams
-	// AccountLimit and IPLimit are how many failed logins within Window lock
-	// an account or an address for Lockout.
+	// PairLimit, IPLimit and AccountLimit are how many failed logins within
+	// Window lock, for Lockout, an account from one address, an address, and
+	// an account from everywhere. Guessing from one address slows only that
+	// address; the account itself locks only after many more failures than
+	// its owner makes (guessing spread over many addresses), and an admin
+	// can unlock it.
+	PairLimit    int
 	AccountLimit int
 	IPLimit      int
 	Window       time.Duration
@@ -43,9 +48,10 @@ func New(d *db.DB, clock civic.Clock) *Service {
 		Clock:        clock,
 		SessionTTL:   12 * time.Hour,
 		Params:       DefaultParams,
-		AccountLimit: 5,
+		PairLimit:    5,
+		AccountLimit: 50,
 		// An address is shared by a whole household or community centre behind
-		// one router, so it gets more room than one account.
+		// one router, so it gets more room than one account from it.
 		IPLimit: 20,
 		Window:  15 * time.Minute,
 		Lockout: 15 * time.Minute,

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -20,15 +21,23 @@ func (s *Service) dummyHash() string {
 }
 
 // Login checks a username and password from address ip. Repeated failures
-// lock the account and the address for a while (auth.throttled,
-// too_many_requests); a wrong username or password is auth.bad_credentials
-// (unauthenticated), the same for both so names cannot be probed.
+// lock the account from that address, the address, and (after many more,
+// from many addresses) the account (auth.throttled, too_many_requests); a
+// wrong username or password is auth.bad_credentials (unauthenticated), the
+// same for both so names cannot be probed.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (u User, err error) {
 	defer civic.Wrap(&err, "auth.Login(%s)", username)
 	username = strings.TrimSpace(username)
-	keys := []string{"account:" + strings.ToLower(username), "ip:" + ip}
-	if err := s.checkLocked(ctx, keys); err != nil {
-		return u, err
+	name := strings.ToLower(username)
+	type limit struct {
+		key string
+		n   int
+	}
+	limits := []limit{{pairKey(name, ip), or(s.PairLimit, 5)}, {"ip:" + ip, or(s.IPLimit, 20)}, {accountKey(name), or(s.AccountLimit, 50)}}
+	for _, l := range limits {
+		if err := s.checkLocked(ctx, l.key); err != nil {
+			return u, err
+		}
 	}
 	u, err = s.UserByUsername(ctx, username)
 	ok := false
@@ -48,39 +57,77 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (u U
 		return u, err
 	}
 	if ok {
-		_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE key = $1", keys[0])
+		// Only this address's count is forgiven: a login by the owner must not
+		// reset the count of guesses made from elsewhere.
+		_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE key = $1", limits[0].key)
 		return u, err
 	}
-	if err := s.recordFailure(ctx, keys[0], or(s.AccountLimit, 5)); err != nil {
-		return User{}, err
-	}
-	if err := s.recordFailure(ctx, keys[1], or(s.IPLimit, 20)); err != nil {
-		return User{}, err
+	for _, l := range limits {
+		if err := s.recordFailure(ctx, l.key, l.n); err != nil {
+			return User{}, err
+		}
 	}
 	return User{}, civic.Errorf(civic.Unauthenticated, "auth.bad_credentials", "wrong username or password")
 }
 
-func (s *Service) checkLocked(ctx context.Context, keys []string) error {
-	now := s.now()
-	for _, k := range keys {
-		var until int64
-		err := s.DB.QueryRow(ctx, "SELECT locked_until FROM login_throttle WHERE key = $1", k).Scan(&until)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if left := db.FromMillis(until).Sub(now); left > 0 {
-			return throttled(left)
-		}
+// Throttle keys: an account ("account:NAME"), an account from one address
+// ("pair:NAME|ADDR") and an address ("ip:ADDR"), names in lower case.
+func accountKey(name string) string  { return "account:" + name }
+func pairKey(name, ip string) string { return "pair:" + name + "|" + ip }
+
+// LockedUntil is when the last lock on a user's account ends, from every
+// address or from one (the owner's own typing, say); zero when none holds.
+func (s *Service) LockedUntil(ctx context.Context, userID string) (_ time.Time, err error) {
+	defer civic.Wrap(&err, "auth.LockedUntil(%s)", userID)
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	name := strings.ToLower(u.Username)
+	prefix := pairKey(name, "")
+	var until int64
+	err = s.DB.QueryRow(ctx, "SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle WHERE key = $1 OR substr(key, 1, $2) = $3",
+		accountKey(name), utf8.RuneCountInString(prefix), prefix).Scan(&until)
+	if err != nil || !db.FromMillis(until).After(s.now()) {
+		return time.Time{}, err
+	}
+	return db.FromMillis(until), nil
+}
+
+// UnlockTx clears, in tx, the failed logins counted against a user's
+// account, from everywhere and from each address, so the owner can log in
+// at once. The caller audits it (an admin's action).
+func (s *Service) UnlockTx(ctx context.Context, tx *db.Tx, userID string) (err error) {
+	defer civic.Wrap(&err, "auth.UnlockTx(%s)", userID)
+	u, err := userInTx(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	name := strings.ToLower(u.Username)
+	prefix := pairKey(name, "")
+	_, err = tx.Exec(ctx, "DELETE FROM login_throttle WHERE key = $1 OR substr(key, 1, $2) = $3",
+		accountKey(name), utf8.RuneCountInString(prefix), prefix)
+	return err
+}
+
+func (s *Service) checkLocked(ctx context.Context, key string) error {
+	var until int64
+	err := s.DB.QueryRow(ctx, "SELECT locked_until FROM login_throttle WHERE key = $1", key).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if left := db.FromMillis(until).Sub(s.now()); left > 0 {
+		return throttled(left)
 	}
 	return nil
 }
 
 func throttled(left time.Duration) error {
 	minutes := int(math.Ceil(left.Minutes()))
-	return civic.Errorf(civic.TooManyRequests, "auth.throttled", "too many failed logins; try again in %d minute(s)", minutes)
+	return civic.Errorf(civic.TooManyRequests, "auth.throttled", "too many failed logins; try again in %d minutes", minutes)
 }
 
 // recordFailure counts one failure for key in the current window; reaching

@@ -9,6 +9,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/i18n"
 	"civicpoints/internal/registry"
 )
 
@@ -56,6 +57,12 @@ func TestCodes(t *testing.T) {
 			_, err := codes.Verify(ctx, community, payload)
 			if e := civic.AsError(err); e == nil || e.Key != key {
 				t.Errorf("%s: got %v, want %s", name, err, key)
+			}
+			// The counter shows the message as is: no Go verb junk.
+			for _, lang := range i18n.Langs {
+				if got, want := i18n.Error(lang, err), i18n.T(lang, key); got != want {
+					t.Errorf("%s in %s: message %q, want %q", name, lang, got, want)
+				}
 			}
 		}
 		check("garbage", c, "hello", "credit.code_malformed")

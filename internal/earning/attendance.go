@@ -210,7 +210,9 @@ func (s *Service) CheckOutTx(ctx context.Context, tx *db.Tx, actor civic.Actor, 
 // awardAttendance awards an attendee and records the outcome on the sign-up.
 // A cap or an expired indicator leaves the attendance standing with no award.
 func (s *Service) awardAttendance(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, a Activity, rid string, minutes int64, at time.Time) error {
-	reason := fmt.Sprintf("%s · %d 分钟", a.Title, minutes)
+	// The text for exports and old readers; the message for the history,
+	// shown in the reader's language.
+	reason, msg := fmt.Sprintf("%s · %d 分钟", a.Title, minutes), civic.Msg("earning.reason.attendance", a.Title, minutes)
 	src := ledger.Source{Kind: "activity", ID: a.ID}
 	var pts int64
 	var tid string
@@ -218,7 +220,7 @@ func (s *Service) awardAttendance(ctx context.Context, tx *db.Tx, actor civic.Ac
 	if minutes > 0 {
 		err = tx.Savepoint(ctx, func() error {
 			if a.Points == 0 {
-				pts, tid, err = s.awardMinutes(ctx, tx, actor, communityID, rid, a.Indicator, minutes, reason, src, at)
+				pts, tid, err = s.awardMinutes(ctx, tx, actor, communityID, rid, a.Indicator, minutes, reason, msg, src, at)
 				return err
 			}
 			r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: rid, Indicator: a.Indicator, Points: a.Points,
@@ -248,7 +250,7 @@ func (s *Service) awardAttendance(ctx context.Context, tx *db.Tx, actor civic.Ac
 // points. Points above the caps stay carried as minutes, to be awarded in a
 // later period, so no minute is ever lost.
 func (s *Service) awardMinutes(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, rid, code string, minutes int64,
-	reason string, src ledger.Source, at time.Time) (pts int64, transferID string, err error) {
+	reason string, msg civic.Message, src ledger.Source, at time.Time) (pts int64, transferID string, err error) {
 	in, err := getIndicator(ctx, tx, communityID, code)
 	if err != nil {
 		return 0, "", err
@@ -274,7 +276,7 @@ func (s *Service) awardMinutes(ctx context.Context, tx *db.Tx, actor civic.Actor
 		pts = room
 	}
 	if pts > 0 {
-		r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: rid, Indicator: code, Points: pts, Reason: reason, Source: src, At: at})
+		r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: rid, Indicator: code, Points: pts, Reason: reason, ReasonMsg: msg, Source: src, At: at})
 		if err != nil {
 			return 0, "", err
 		}

@@ -166,6 +166,7 @@ type AwardRequest struct {
 	Indicator  string
 	Points     int64
 	Reason     string
+	ReasonMsg  civic.Message // what Reason is made of, when earning composed it; readers see it translated
 	Source     ledger.Source // empty: the indicator
 	At         time.Time     // zero: now
 	IdemKey    string
@@ -189,7 +190,7 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 	if r.Source.Kind != "" {
 		a.Source = r.Source
 	}
-	a.Reason, a.Actor, a.IdemKey = reason, actor, r.IdemKey
+	a.Reason, a.ReasonMsg, a.Actor, a.IdemKey = reason, r.ReasonMsg, actor, r.IdemKey
 	res, err = postAward(ctx, tx, a, r.At)
 	if err != nil {
 		return res, err
@@ -206,7 +207,7 @@ func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 // past activities (and the demo's months) carry their real time.
 func postAward(ctx context.Context, tx *db.Tx, a ledger.Award, at time.Time) (ledger.Result, error) {
 	t := &ledger.Transfer{
-		CommunityID: a.CommunityID, Kind: ledger.KindAward, Reason: a.Reason, Source: a.Source,
+		CommunityID: a.CommunityID, Kind: ledger.KindAward, Reason: a.Reason, ReasonMsg: a.ReasonMsg, Source: a.Source,
 		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
 		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey, CreatedAt: at,
 		Postings: []ledger.Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: ledger.Issuance, Amount: -a.Points}},

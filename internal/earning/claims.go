@@ -369,7 +369,7 @@ func (s *Service) awardClaim(ctx context.Context, tx *db.Tx, actor civic.Actor, 
 			return a.Points, r.TransferID, err
 		}
 	}
-	return s.awardMinutes(ctx, tx, actor, communityID, c.ResidentID, c.Indicator, c.Minutes, truncate(c.Reason, 200), src, at)
+	return s.awardMinutes(ctx, tx, actor, communityID, c.ResidentID, c.Indicator, c.Minutes, truncate(c.Reason, 200), civic.Message{}, src, at)
 }
 
 func truncate(s string, n int) string {

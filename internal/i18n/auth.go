@@ -13,7 +13,7 @@ func init() {
 		"auth.no_session":       {"请先登录", "Please log in"},
 		"auth.session_expired":  {"登录已过期，请重新登录", "Your session has expired; please log in again"},
 		"auth.bad_credentials":  {"用户名或密码错误", "Wrong username or password"},
-		"auth.throttled":        {"登录失败次数过多，请 %d 分钟后再试", "Too many failed logins; try again in %d minute(s)"},
+		"auth.throttled":        {"登录失败次数过多，请 %d 分钟后再试", "Too many failed logins; try again in %d {minute|minutes}"},
 		"auth.token_name":       {"请为令牌填写名称，说明由谁使用", "A token needs a name saying who uses it"},
 		"auth.bad_token":        {"API 令牌无效或已被吊销", "The API token is unknown or revoked"},
 		"auth.token_not_found":  {"找不到有效的令牌 %q", "No live token %q"},

@@ -17,7 +17,7 @@ func init() {
 		"db.empty":        {"未指定数据库", "No database given"},
 		"db.scheme":       {"未知的数据库类型 %q：请使用文件路径、sqlite:路径 或 postgres://…", "Unknown database scheme %q: use a file path, sqlite:PATH or postgres://…"},
 		"db.append_only":  {"记录只能追加，不能修改或删除", "Records are append-only and cannot be changed or deleted"},
-		"db.pending":      {"数据库 %s 有 %d 个待执行的迁移；请运行 civicpoints migrate --db %s", "Database %s has %d pending migration(s); run civicpoints migrate --db %s"},
+		"db.pending":      {"数据库 %s 有 %d 个待执行的迁移；请运行 civicpoints migrate --db %s", "Database %s has %d pending {migration|migrations}; run civicpoints migrate --db %s"},
 		"db.unreachable":  {"无法连接 PostgreSQL（%s）：%v", "Cannot reach PostgreSQL at %s: %v"},
 		"db.sqlite_open":  {"无法写入 SQLite 数据库 %s：%v", "Cannot open SQLite database %s for writing: %v"},
 		"db.no_dir":       {"无法创建数据库 %s：目录 %s 不存在", "Cannot create database %s: folder %s does not exist"},

@@ -47,8 +47,9 @@ func Has(key string) bool {
 	return ok
 }
 
-// T translates key into lang, filling fmt verbs with args. An unknown key is
-// returned as is, so a missing entry shows up rather than vanishing.
+// T translates key into lang, filling fmt verbs with args and choosing
+// plural forms by them (plural.go). An unknown key is returned as is, so a
+// missing entry shows up rather than vanishing.
 func T(lang Lang, key string, args ...any) string {
 	mu.RLock()
 	v, ok := entries[key]
@@ -60,10 +61,20 @@ func T(lang Lang, key string, args ...any) string {
 	if lang == EN {
 		s = v[1]
 	}
+	s = choose(lang, s, args)
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// Say renders a stored message in lang; a message without a key, or with a
+// key the catalogue no longer has, gives the stored text instead.
+func Say(lang Lang, m civic.Message, text string) string {
+	if m.IsZero() || !Has(m.Key) {
+		return text
+	}
+	return T(lang, m.Key, m.Args...)
 }
 
 // Parse picks a supported language from a tag or an Accept-Language header,

@@ -43,7 +43,7 @@ func init() {
 		"station.out_of_stock":            {"%s 库存不足：现有 %d，需要 %d", "%s: %d in stock, %d wanted"},
 		"station.reason_required":         {"请说明库存变动的原因（破损、过期等）", "Say why the stock changes (damaged, expired, …)"},
 		"station.ticket_bad":              {"请重新扫描居民的信用码", "Scan the resident's code again"},
-		"station.ticket_expired":          {"本次兑换已超过 %d 分钟：请重新扫描居民的信用码", "This basket was opened more than %d minutes ago: scan the resident's code again"},
+		"station.ticket_expired":          {"本次兑换已超过 %d 分钟：请重新扫描居民的信用码", "This basket was opened more than %d {minute|minutes} ago: scan the resident's code again"},
 
 		// Labels.
 		"station.donor_kind.association": {"协会", "Association"}, "station.donor_kind.bank": {"银行", "Bank"},
@@ -102,15 +102,15 @@ func init() {
 
 		"station.shop.title":    {"积分兑换商城", "Station shop"},
 		"station.shop.balance":  {"我的可用积分：", "My points:"},
-		"station.shop.help":     {"下单后积分和物品即被预留，请在 %d 天内到驿站出示取货码领取，逾期自动释放并退回积分。", "Ordering holds the points and the goods. Collect at the station within %d days by showing the pickup code; after that the order is released and the points come back."},
+		"station.shop.help":     {"下单后积分和物品即被预留，请在 %d 天内到驿站出示取货码领取，逾期自动释放并退回积分。", "Ordering holds the points and the goods. Collect at the station within %d {day|days} by showing the pickup code; after that the order is released and the points come back."},
 		"station.shop.order":    {"提交订单", "Place order"},
 		"station.shop.placed":   {"下单成功：请到驿站出示取货码领取", "Order placed: show the pickup code at the station to collect"},
 		"station.shop.sold_out": {"已兑完", "Sold out"},
 		"station.thanks.title":  {"感谢以下爱心单位和个人的捐赠", "With thanks to our donors"},
 
 		"station.my_orders.title":           {"我的兑换订单", "My orders"},
-		"station.my_orders.released_notice": {"有 %d 个订单因逾期未取已释放，积分已退回您的账户。", "%d order(s) were not collected in time and were released; the points are back in your account."},
-		"station.my_orders.points":          {"%d 积分", "%d points"},
+		"station.my_orders.released_notice": {"有 %d 个订单因逾期未取已释放，积分已退回您的账户。", "%d {order was|orders were} not collected in time and were released; the points are back in your account."},
+		"station.my_orders.points":          {"%d 积分", "%d {point|points}"},
 		"station.my_orders.show_code":       {"取货时请向驿站管理员出示取货码：", "Show this pickup code to the station clerk:"},
 		"station.my_orders.collect_by":      {"请在 %s 前领取", "Collect before %s"},
 		"station.my_orders.released":        {"逾期未取，已于 %s 释放，积分已退回", "Not collected in time: released at %s, the points went back"},

@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,7 @@ type HistoryEntry struct {
 	Kind        Kind
 	Points      int64 // positive in, negative out
 	Reason      string
+	ReasonMsg   civic.Message // zero for a typed reason and for transfers from before reasons kept their parts
 	Source      Source
 	Indicator   string
 	RuleVersion int
@@ -49,7 +52,7 @@ func History(ctx context.Context, d *db.DB, communityID, residentID, cursor stri
 		before, beforeID = n, id
 	}
 	rows, err := d.Query(ctx, `SELECT p.transfer_id, p.amount, p.created_at, t.kind, t.reason, t.source_kind, t.source_id,
-			t.indicator, t.rule_version, t.actor_name, t.reverses_id, r.id, r.reason
+			t.indicator, t.rule_version, t.actor_name, t.reverses_id, r.id, r.reason, t.reason_msg
 		FROM ledger_postings p
 		JOIN ledger_transfers t ON t.community_id = p.community_id AND t.id = p.transfer_id
 		LEFT JOIN ledger_transfers r ON r.community_id = t.community_id AND r.reverses_id = t.id
@@ -66,9 +69,15 @@ func History(ctx context.Context, d *db.DB, communityID, residentID, cursor stri
 		var ms int64
 		var kind string
 		var reverses, revID, revReason sql.NullString
+		var msg string
 		if err := rows.Scan(&e.TransferID, &e.Points, &ms, &kind, &e.Reason, &e.Source.Kind, &e.Source.ID,
-			&e.Indicator, &e.RuleVersion, &e.ActorName, &reverses, &revID, &revReason); err != nil {
+			&e.Indicator, &e.RuleVersion, &e.ActorName, &reverses, &revID, &revReason, &msg); err != nil {
 			return nil, "", err
+		}
+		if msg != "" {
+			if err := json.Unmarshal([]byte(msg), &e.ReasonMsg); err != nil {
+				return nil, "", fmt.Errorf("transfer %s: reason_msg: %w", e.TransferID, err)
+			}
 		}
 		e.Kind, e.At, e.ReversesID = Kind(kind), db.FromMillis(ms), reverses.String
 		e.Reversed, e.ReversedBy, e.Reversal = revID.Valid, revID.String, revReason.String

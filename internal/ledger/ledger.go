@@ -50,6 +50,7 @@ type Transfer struct {
 	CommunityID string
 	Kind        Kind
 	Reason      string
+	ReasonMsg   civic.Message // what Reason is made of, when a capability composed it; shown translated
 	Source      Source
 	Indicator   string
 	RuleVersion int

@@ -22,6 +22,7 @@ type Award struct {
 	RuleVersion int
 	Source      Source
 	Reason      string
+	ReasonMsg   civic.Message // what Reason is made of, when composed (see Transfer)
 	Actor       civic.Actor
 	IdemKey     string
 	At          time.Time // from the caller's clock; zero means now
@@ -36,7 +37,7 @@ func AwardPoints(ctx context.Context, tx *db.Tx, a Award) (Result, error) {
 		a.Source = Source{Kind: "indicator", ID: a.Indicator}
 	}
 	t := &Transfer{
-		CommunityID: a.CommunityID, Kind: KindAward, Reason: a.Reason, Source: a.Source,
+		CommunityID: a.CommunityID, Kind: KindAward, Reason: a.Reason, ReasonMsg: a.ReasonMsg, Source: a.Source,
 		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
 		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey, CreatedAt: a.At,
 		Postings: []Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: Issuance, Amount: -a.Points}},

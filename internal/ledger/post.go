@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -43,11 +44,15 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 			balance, first = b, false
 		}
 	}
+	msg, err := reasonMsg(t.ReasonMsg)
+	if err != nil {
+		return 0, err
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO ledger_transfers (community_id, id, kind, reason, source_kind, source_id, indicator,
-		rule_version, earns, actor_id, actor_name, idem_key, reverses_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		rule_version, earns, actor_id, actor_name, idem_key, reverses_id, created_at, reason_msg)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		t.CommunityID, t.ID, string(t.Kind), t.Reason, t.Source.Kind, t.Source.ID, t.Indicator,
-		t.RuleVersion, boolInt(t.Earns), t.ActorID, t.ActorName, t.IdemKey, reverses, db.Millis(t.CreatedAt))
+		t.RuleVersion, boolInt(t.Earns), t.ActorID, t.ActorName, t.IdemKey, reverses, db.Millis(t.CreatedAt), msg)
 	if err != nil {
 		if db.ErrorIs(err, db.ErrUnique) && t.ReversesID != "" {
 			return 0, civic.Errorf(civic.Conflict, "ledger.already_reversed", "transfer %s has already been reversed", t.ReversesID)
@@ -124,6 +129,15 @@ func notFoundAccount(err error, residentID string) error {
 		return civic.Errorf(civic.NotFound, "ledger.no_account", "resident %s has no points account", residentID)
 	}
 	return err
+}
+
+// reasonMsg is the stored form of a composed reason: JSON, or empty for none.
+func reasonMsg(m civic.Message) (string, error) {
+	if m.IsZero() {
+		return "", nil
+	}
+	b, err := json.Marshal(m)
+	return string(b), err
 }
 
 func isSystem(account string) bool { return account == Issuance || account == Station }

@@ -117,6 +117,14 @@ func SeesRed(a civic.Actor, communityID string) bool {
 	return SeesSensitive(a, communityID) && a.Has(GrantRed)
 }
 
+// notFound names what is missing; one literal key per kind, so the catalogue
+// check can see that each message takes the id and nothing else.
 func notFound(kind, id string) error {
-	return civic.Errorf(civic.NotFound, "registry."+kind+"_not_found", "no %s %s in this community", kind, id)
+	switch kind {
+	case "estate":
+		return civic.Errorf(civic.NotFound, "registry.estate_not_found", "no estate %s in this community", id)
+	case "household":
+		return civic.Errorf(civic.NotFound, "registry.household_not_found", "no household %s in this community", id)
+	}
+	return civic.Errorf(civic.NotFound, "registry.resident_not_found", "no resident %s in this community", id)
 }

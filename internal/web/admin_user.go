@@ -10,11 +10,13 @@ import (
 
 // One user, as the admin sees them: reset the password (generated and shown
 // once, or typed) and turn access off or back on, each with a reason kept in
-// the audit log. A reset or disabling ends the user's sessions.
+// the audit log. A reset or disabling ends the user's sessions. An account
+// locked by failed logins can be unlocked, with a reason, in the audit log.
 func init() {
 	AddPage(Page{Method: "GET", Path: "/admin/users/{id}", Roles: adminRoles, Handler: (*Server).adminUser})
 	AddPage(Page{Method: "POST", Path: "/admin/users/{id}/password", Roles: adminRoles, Handler: (*Server).adminUserPassword})
 	AddPage(Page{Method: "POST", Path: "/admin/users/{id}/access", Roles: adminRoles, Handler: (*Server).adminUserAccess})
+	AddPage(Page{Method: "POST", Path: "/admin/users/{id}/unlock", Roles: adminRoles, Handler: (*Server).adminUserUnlock})
 }
 
 // adminDone is the outcome of a write shown on the user's page.
@@ -29,6 +31,7 @@ type adminUserData struct {
 	Created                    string
 	Self                       bool
 	PasswordKey, AccessKey     string
+	LockedUntil, UnlockKey     string // when failed logins lock the account: until when (Shanghai time)
 	PasswordMode, Reason, Form string // the refused form's fields, shown again
 	Done                       *adminDone
 }
@@ -45,6 +48,13 @@ func (s *Server) adminUserData(r *http.Request, id string) (d adminUserData, err
 	d.Community, d.CommunitySlug = cs.Names[d.User.CommunityID], cs.SlugOf(d.User.CommunityID)
 	d.Created = shanghai(d.User.CreatedAt)
 	d.Self, d.PasswordKey, d.AccessKey, d.PasswordMode = d.User.ID == a.UserID, newFormKey(), newFormKey(), "generate"
+	until, err := s.Auth.LockedUntil(r.Context(), id)
+	if err != nil {
+		return d, err
+	}
+	if !until.IsZero() {
+		d.LockedUntil, d.UnlockKey = shanghai(until), newFormKey()
+	}
 	return d, nil
 }
 
@@ -67,9 +77,12 @@ func (s *Server) refuseUserForm(w http.ResponseWriter, r *http.Request, form str
 		return derr
 	}
 	d.Form, d.Reason = form, r.PostFormValue("reason")
-	if form == "password" {
+	switch form {
+	case "password":
 		d.PasswordKey, d.PasswordMode = r.PostFormValue("key"), r.PostFormValue("password_mode")
-	} else {
+	case "unlock":
+		d.UnlockKey = r.PostFormValue("key")
+	default:
 		d.AccessKey = r.PostFormValue("key")
 	}
 	return s.reshow(w, r, err, "admin_user", d)
@@ -169,4 +182,43 @@ func (s *Server) adminUserAccess(w http.ResponseWriter, r *http.Request) error {
 		msg = "admin.user.disabled"
 	}
 	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, msg, u.Username), Data: d})
+}
+
+// adminUserUnlock clears the failed logins that lock a user out (from
+// everywhere or from one address), in the audit log with its reason. A lock
+// that has already ended, or a resent form, changes nothing more.
+func (s *Server) adminUserUnlock(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a, _ := ActorFrom(ctx)
+	if err := parseForm(r, 0); err != nil {
+		return err
+	}
+	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	reason, err := adminReason(r, true)
+	if err != nil {
+		return s.refuseUserForm(w, r, "unlock", err)
+	}
+	var res changedUser
+	nonce := newFormKey()
+	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
+		if err := s.Auth.UnlockTx(ctx, tx, u.ID); err != nil {
+			return nil, err
+		}
+		if err := s.adminAudit(ctx, tx, a, u.CommunityID, "auth.user_unlock", "user", u.ID, reason); err != nil {
+			return nil, err
+		}
+		return changedUser{UserID: u.ID, Nonce: nonce}, nil
+	})
+	if err != nil {
+		return s.refuseUserForm(w, r, "unlock", err)
+	}
+	d, err := s.adminUserData(r, u.ID)
+	if err != nil {
+		return err
+	}
+	d.Done = &adminDone{Replayed: res.Nonce != nonce}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.unlocked", u.Username), Data: d})
 }

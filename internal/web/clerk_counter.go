@@ -68,18 +68,21 @@ func (s *Server) counterBasket(r *http.Request, a civic.Actor, residentID string
 	return nil
 }
 
+// clerkCounterScan looks up a scanned code. A refused code is not echoed
+// back: a hardware scanner types into the field and presses Enter, so a code
+// left there would have the next scan appended to it.
 func (s *Server) clerkCounterScan(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	d := counterData{Code: strings.TrimSpace(r.PostFormValue("code"))}
 	if d.Code == "" {
-		return s.counterError(w, r, d, civic.Errorf(civic.Invalid, "station.code_empty", "scan or type the code"))
+		return s.counterError(w, r, counterData{}, civic.Errorf(civic.Invalid, "station.code_empty", "scan or type the code"))
 	}
 	residentID, err := s.VerifyCode(r.Context(), a.CommunityID, d.Code)
 	if err != nil {
-		return s.counterError(w, r, d, err)
+		return s.counterError(w, r, counterData{}, err)
 	}
 	if err := s.counterBasket(r, a, residentID, &d); err != nil {
-		return s.counterError(w, r, counterData{Code: d.Code}, err)
+		return s.counterError(w, r, counterData{}, err)
 	}
 	d.Code, d.Ticket = "", s.signTicket(a, residentID, s.Clock.Now())
 	return s.Render(w, r, "clerk_counter", d)

@@ -58,7 +58,7 @@ func (s *Server) residentPoints(w http.ResponseWriter, r *http.Request) error {
 	for _, h := range hist {
 		d.Entries = append(d.Entries, pointsEntry{
 			When: h.At.In(civic.Shanghai).Format("2006-01-02 15:04"), Kind: i18n.T(lang, "earning.kind."+string(h.Kind)),
-			Indicator: names[h.Indicator], Source: i18n.T(lang, "earning.source."+h.Source.Kind), Reason: h.Reason,
+			Indicator: names[h.Indicator], Source: i18n.T(lang, "earning.source."+h.Source.Kind), Reason: i18n.Say(lang, h.ReasonMsg, h.Reason),
 			Points: h.Points, Reversed: h.Reversed, Reversal: h.Reversal,
 		})
 	}

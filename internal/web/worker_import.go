@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -131,7 +132,7 @@ func (s *Server) runImport(a civic.Actor, j *importJob, validOnly bool) {
 	var err error
 	defer func() {
 		if p := recover(); p != nil {
-			err = civic.Errorf(civic.Internal, "error.internal", "import panicked: %v", p)
+			err = fmt.Errorf("import panicked: %v", p) // an internal error: the page says only that something failed
 		}
 		j.finish(res, err, time.Since(start))
 		if err != nil {

@@ -3,6 +3,14 @@
 // Every page works without this file.
 (function () {
   "use strict";
+  // After a refused scan the code field starts empty and focused, also when
+  // the browser restores the page from its cache with the old value.
+  var code = document.getElementById("code");
+  if (code && document.getElementById("error")) {
+    var ready = function () { code.value = ""; code.focus(); };
+    ready();
+    window.addEventListener("pageshow", ready);
+  }
   var cam = document.getElementById("camera");
   if (cam && "BarcodeDetector" in window && navigator.mediaDevices) {
     cam.hidden = false;
