@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
@@ -87,6 +88,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 				s.writeError(w, r, err)
 				return
 			}
+			// The audit entries written while answering name the route.
+			r = r.WithContext(auth.WithPage(r.Context(), rt.method+" "+rt.path))
 			if err := h(s, w, r); err != nil {
 				s.writeError(w, r, err)
 			}

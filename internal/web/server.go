@@ -172,6 +172,8 @@ func (s *Server) page(p Page) http.Handler {
 				return
 			}
 		}
+		// The audit entries written while serving the page name it.
+		r = r.WithContext(auth.WithPage(r.Context(), p.Method+" "+p.Path))
 		if err := p.Handler(s, w, r); err != nil {
 			s.fail(w, r, err)
 		}
