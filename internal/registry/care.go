@@ -32,9 +32,19 @@ func dueDate(st Settings, primary Colour, lastVisit, created string) any {
 	return t.AddDate(0, 0, days).Format(dateLayout)
 }
 
-// writeCare stores a resident's last visits and next visit dates, real and
-// shadow, for the colours set and the last visits in cur.
-func writeCare(ctx context.Context, tx *db.Tx, st Settings, communityID, residentID string, set Set, cur state) error {
+// writeCare stores a resident's last visit and next visit date for the
+// colours set and the last visits in cur: the real ones, and the shadow ones
+// too when the change is seen, that is when it is one a worker without the
+// grant sees happen (anything but a change of red or red-group care). A
+// change unseen must leave the shadow as it was, not even recompute it: a
+// recomputation with settings changed since would move the dates of a red
+// resident and not those of anyone else.
+func writeCare(ctx context.Context, tx *db.Tx, st Settings, communityID, residentID string, set Set, cur state, seen bool) error {
+	if !seen {
+		_, err := tx.Exec(ctx, "UPDATE residents SET last_visit = $3, visit_due = $4 WHERE community_id = $1 AND id = $2",
+			communityID, residentID, nullIfEmpty(cur.lastVisit), dueDate(st, set.Primary(), cur.lastVisit, cur.created))
+		return err
+	}
 	_, err := tx.Exec(ctx, `UPDATE residents SET last_visit = $3, shadow_last_visit = $4, visit_due = $5, shadow_due = $6
 		WHERE community_id = $1 AND id = $2`, communityID, residentID, nullIfEmpty(cur.lastVisit), nullIfEmpty(cur.shadowLast),
 		dueDate(st, set.Primary(), cur.lastVisit, cur.created), dueDate(st, set.Without(Red).Primary(), cur.shadowLast, cur.created))

@@ -51,9 +51,10 @@ func writeColours(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID
 }
 
 // recolour derives a resident's colours again from their data and stores any
-// change with reason, then their next visit dates. The change to the estate's
+// change with reason, then their next visit dates (the shadow ones only when
+// the change is seen by workers without the grant: see writeCare). The change to the estate's
 // counts goes to cnt, which the caller applies before it commits.
-func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civic.Actor, communityID, residentID, reason string) error {
+func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civic.Actor, communityID, residentID, reason string, seen bool) error {
 	cur, err := residentState(ctx, tx, communityID, residentID)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civ
 		return err
 	}
 	cnt.recoloured(cur.estateID, cur.colours, set)
-	return writeCare(ctx, tx, st, communityID, residentID, set, cur)
+	return writeCare(ctx, tx, st, communityID, residentID, set, cur, seen)
 }
 
 // SetRed puts a resident in the red group (key persons) or takes them out.
@@ -102,7 +103,7 @@ func (s *Service) SetRed(ctx context.Context, actor civic.Actor, communityID, re
 			return err
 		}
 		cnt := counts{}
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason); err != nil {
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason, false); err != nil {
 			return err
 		}
 		return cnt.apply(ctx, tx, communityID)
@@ -136,7 +137,7 @@ func (s *Service) UpdateHousehold(ctx context.Context, actor civic.Actor, commun
 		}
 		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason); err != nil {
+			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason, true); err != nil {
 				return err
 			}
 		}
@@ -203,7 +204,7 @@ func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
 		}
 		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, cnt, civic.System, communityID, id, "registry.reason_aged"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, civic.System, communityID, id, "registry.reason_aged", true); err != nil {
 				return err
 			}
 		}

@@ -81,7 +81,7 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 			if _, err := tx.Exec(ctx, "UPDATE residents SET red = 1 WHERE community_id = $1 AND id = $2", communityID, all[i].id); err != nil {
 				return err
 			}
-			if err := s.recolour(ctx, tx, cnt, worker, communityID, all[i].id, "重点关注对象（演示数据）"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, worker, communityID, all[i].id, "重点关注对象（演示数据）", false); err != nil {
 				return err
 			}
 			all[i].primary = string(Red)

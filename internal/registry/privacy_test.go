@@ -178,7 +178,7 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 			steps := rapid.IntRange(1, 6).Draw(rt, "steps")
 			for step := range steps {
 				clock.Advance(time.Second) // so the colour history has an order
-				op := rapid.SampledFrom([]string{"visit", "red", "red care", "household"}).Draw(rt, fmt.Sprintf("op%d", step))
+				op := rapid.SampledFrom([]string{"visit", "red", "red care", "household", "cadence"}).Draw(rt, fmt.Sprintf("op%d", step))
 				switch op {
 				case "visit": // by a worker without the grant, to both
 					day := testNow.AddDate(0, 0, -rapid.IntRange(0, 200).Draw(rt, "ago")).Format(dateLayout)
@@ -202,6 +202,11 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 						rt.Fatal(err)
 					}
 					visits++
+				case "cadence": // the community's visit cadences change
+					st := Settings{ElderlyAge: 60, PriorityDays: rapid.IntRange(7, 30).Draw(rt, "priority"), RegularDays: rapid.IntRange(30, 120).Draw(rt, "regular")}
+					if err := f.s.SetSettings(ctx, f.worker, f.c, st); err != nil {
+						rt.Fatal(err)
+					}
 				case "household":
 					tenure = rapid.SampledFrom([]Tenure{TenureOwner, TenureRental}).Draw(rt, "new tenure")
 					disabled = rapid.Bool().Draw(rt, "new disability")

@@ -272,7 +272,7 @@ func (s *Service) MoveResident(ctx context.Context, actor civic.Actor, community
 		cnt := counts{}
 		cnt.resident(cur.estateID, cur.colours, -1)
 		cnt.resident(h.EstateID, cur.colours, 1)
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved"); err != nil {
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved", true); err != nil {
 			return err
 		}
 		return cnt.apply(ctx, tx, communityID)

@@ -74,7 +74,7 @@ func (s *Service) RecordVisit(ctx context.Context, actor civic.Actor, communityI
 		if err != nil {
 			return err
 		}
-		return writeCare(ctx, tx, st, communityID, v.ResidentID, cur.colours, cur)
+		return writeCare(ctx, tx, st, communityID, v.ResidentID, cur.colours, cur, !redCare)
 	})
 	return id, err
 }
