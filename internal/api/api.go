@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
@@ -87,6 +88,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	for _, rt := range routes() {
 		h, roles := rt.h, rt.roles
 		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+			// The audit entries written while answering name the route.
+			r = r.WithContext(auth.WithPage(r.Context(), rt.method+" "+rt.path))
 			err := edge.Request(r)
 			if err == nil {
 				err = s.authorize(r, roles)

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"math"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,52 @@ type AuditEntry struct {
 	SubjectID   string
 	Reason      string
 	At          time.Time // pass the time from your clock
+	// Page is the page or API route the entry was written for, such as
+	// "GET /worker/registry/households/{id}"; Audit takes it from the
+	// request's context (WithPage) when it is empty.
+	Page string
+	// Detail says what a response showed: key=value pairs, URL-encoded
+	// (url.Values.Encode), such as residents=3&filter=colour%3Dblue.
+	Detail string
 }
+
+type pageKey struct{}
+
+// WithPage returns ctx naming the page or API route that serves the
+// request, for the audit entries written while serving it. The web pages
+// and the API set it once for every request, so no capability has to pass
+// it down.
+func WithPage(ctx context.Context, page string) context.Context {
+	return context.WithValue(ctx, pageKey{}, page)
+}
+
+// PageFrom returns the page set by WithPage, or "".
+func PageFrom(ctx context.Context) string {
+	p, _ := ctx.Value(pageKey{}).(string)
+	return p
+}
+
+// Details returns the pairs of Detail in key order; nil when it has none or
+// cannot be read.
+func (e AuditEntry) Details() []DetailPair {
+	v, err := url.ParseQuery(e.Detail)
+	if err != nil || len(v) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]DetailPair, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, DetailPair{Key: k, Value: strings.Join(v[k], ", ")})
+	}
+	return out
+}
+
+// DetailPair is one key and value of an entry's Detail.
+type DetailPair struct{ Key, Value string }
 
 // Audit appends e to the audit log in tx, so the record and the action it
 // describes commit together. Capabilities call it for every read of a
@@ -39,9 +86,12 @@ func Audit(ctx context.Context, tx *db.Tx, e AuditEntry) (err error) {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.CommunityID, e.ID, e.ActorID, e.ActorName, e.Action, e.SubjectKind, e.SubjectID, e.Reason, db.Millis(e.At))
+	if e.Page == "" {
+		e.Page = PageFrom(ctx)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at, page, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.CommunityID, e.ID, e.ActorID, e.ActorName, e.Action, e.SubjectKind, e.SubjectID, e.Reason, db.Millis(e.At), e.Page, e.Detail)
 	return err
 }
 
@@ -71,21 +121,15 @@ func (s *Service) AuditLog(ctx context.Context, communityID, before string, limi
 		}
 		at, id = n, rest
 	}
-	rows, err := s.DB.Query(ctx, `SELECT community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at
+	rows, err := s.DB.Query(ctx, `SELECT community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at, page, detail
 		FROM audit_log WHERE community_id = $1 AND (at < $2 OR (at = $2 AND id < $3))
 		ORDER BY at DESC, id DESC LIMIT $4`, communityID, at, id, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.CommunityID, &e.ID, &e.ActorID, &e.ActorName, &e.Action, &e.SubjectKind, &e.SubjectID, &e.Reason, &at); err != nil {
-			return nil, err
-		}
-		e.At = db.FromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanAuditEntry)
+}
+
+func scanAuditEntry(row db.Scanner) (e AuditEntry, err error) {
+	var at int64
+	err = row.Scan(&e.CommunityID, &e.ID, &e.ActorID, &e.ActorName, &e.Action, &e.SubjectKind, &e.SubjectID, &e.Reason, &at, &e.Page, &e.Detail)
+	e.At = db.FromMillis(at)
+	return e, err
 }

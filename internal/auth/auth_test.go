@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -357,6 +358,31 @@ func TestAudit(t *testing.T) {
 		err = d.WithTx(ctx, func(tx *db.Tx) error { return auth.Audit(ctx, tx, auth.AuditEntry{CommunityID: c}) })
 		if civic.ErrorCode(err) != civic.Invalid {
 			t.Errorf("incomplete entry: %v", err)
+		}
+	})
+}
+
+// An entry names the page it was written for (from the request's context)
+// and what the response showed, and reads back with both.
+func TestAuditNamesPageAndDetail(t *testing.T) {
+	t.Parallel()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		s, clock := newService(t, d)
+		c := dbtest.Community(t, d, "c1")
+		ctx := auth.WithPage(context.Background(), "GET /worker/registry/households/{id}")
+		e := auth.EntryFor(civic.Actor{UserID: "u1", Name: "王", Role: civic.RoleWorker, CommunityID: c}, "registry.read_household", "household", "h1", "", clock.Now())
+		e.Detail = "shown=colours%2Ctenure&residents=3"
+		if err := d.WithTx(ctx, func(tx *db.Tx) error { return auth.Audit(ctx, tx, e) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AuditLog(ctx, c, "", 10)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("AuditLog = %+v, %v", got, err)
+		}
+		want := []auth.DetailPair{{Key: "residents", Value: "3"}, {Key: "shown", Value: "colours,tenure"}}
+		if got[0].Page != "GET /worker/registry/households/{id}" || fmt.Sprint(got[0].Details()) != fmt.Sprint(want) {
+			t.Errorf("entry page %q, details %v; want the page and %v", got[0].Page, got[0].Details(), want)
 		}
 	})
 }

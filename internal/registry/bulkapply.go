@@ -197,7 +197,7 @@ func newResidentWriter(ctx context.Context, tx *db.Tx, actor civic.Actor, c stri
 	w.day = w.today.Format(dateLayout)
 	if w.residents, err = newBatch(ctx, tx, "residents", `community_id, id, household_id, estate_id, name, gender, birth_date,
 		id_enc, id_hash, id_tail_hash, id_masked, phone_enc, phone_hash, phone_masked, relation, code_ref, moved_in,
-		colours, primary_colour, visit_due, created_at, updated_at`); err != nil {
+		colours, primary_colour, visit_due, created_at, updated_at, shadow_primary, shadow_due`); err != nil {
 		return nil, err
 	}
 	if w.labels, err = newBatch(ctx, tx, "resident_colours", "community_id, resident_id, colour, estate_id, since"); err != nil {
@@ -221,7 +221,7 @@ func (w *residentWriter) add(ctx context.Context, r sealed) error {
 	c, pr, ms := w.c, r.pr, w.ms
 	if err := w.residents.add(ctx, c, r.id, r.h.ID, r.h.EstateID, pr.c.name, pr.c.gender, r.birth,
 		r.idEnc, r.idHash, r.idTail, r.idMasked, r.phoneEnc, r.phoneHash, r.phoneMasked, pr.c.relation, r.ref,
-		r.movedIn, int(r.set), string(r.set.Primary()), due, ms, ms); err != nil {
+		r.movedIn, int(r.set), string(r.set.Primary()), due, ms, ms, string(r.set.Primary()), due); err != nil {
 		return err
 	}
 	j := 0

@@ -45,32 +45,16 @@ func writeColours(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID
 	if old == new {
 		return nil
 	}
-	_, err := tx.Exec(ctx, "UPDATE residents SET colours = $3, primary_colour = $4 WHERE community_id = $1 AND id = $2",
-		communityID, residentID, int(new), string(new.Primary()))
+	_, err := tx.Exec(ctx, "UPDATE residents SET colours = $3, primary_colour = $4, shadow_primary = $5 WHERE community_id = $1 AND id = $2",
+		communityID, residentID, int(new), string(new.Primary()), string(new.Without(Red).Primary()))
 	return err
 }
 
-// dueDate is when the next visit falls: cadence days after the last visit, or
-// at registration for someone never visited; nil when the class has no visits.
-func dueDate(st Settings, primary Colour, lastVisit, created string) any {
-	days := st.Cadence(primary)
-	if days == 0 {
-		return nil
-	}
-	if lastVisit == "" {
-		return created
-	}
-	t, err := time.Parse(dateLayout, lastVisit)
-	if err != nil {
-		return created
-	}
-	return t.AddDate(0, 0, days).Format(dateLayout)
-}
-
 // recolour derives a resident's colours again from their data and stores any
-// change with reason, then their next visit date. The change to the estate's
+// change with reason, then their next visit dates (the shadow ones only when
+// the change is seen by workers without the grant: see writeCare). The change to the estate's
 // counts goes to cnt, which the caller applies before it commits.
-func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civic.Actor, communityID, residentID, reason string) error {
+func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civic.Actor, communityID, residentID, reason string, seen bool) error {
 	cur, err := residentState(ctx, tx, communityID, residentID)
 	if err != nil {
 		return err
@@ -92,9 +76,7 @@ func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civ
 		return err
 	}
 	cnt.recoloured(cur.estateID, cur.colours, set)
-	_, err = tx.Exec(ctx, "UPDATE residents SET visit_due = $3 WHERE community_id = $1 AND id = $2",
-		communityID, residentID, dueDate(st, set.Primary(), cur.lastVisit, cur.created))
-	return err
+	return writeCare(ctx, tx, st, communityID, residentID, set, cur, seen)
 }
 
 // SetRed puts a resident in the red group (key persons) or takes them out.
@@ -121,7 +103,7 @@ func (s *Service) SetRed(ctx context.Context, actor civic.Actor, communityID, re
 			return err
 		}
 		cnt := counts{}
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason); err != nil {
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason, false); err != nil {
 			return err
 		}
 		return cnt.apply(ctx, tx, communityID)
@@ -155,7 +137,7 @@ func (s *Service) UpdateHousehold(ctx context.Context, actor civic.Actor, commun
 		}
 		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason); err != nil {
+			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason, true); err != nil {
 				return err
 			}
 		}
@@ -222,7 +204,7 @@ func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
 		}
 		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, cnt, civic.System, communityID, id, "registry.reason_aged"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, civic.System, communityID, id, "registry.reason_aged", true); err != nil {
 				return err
 			}
 		}
@@ -237,27 +219,27 @@ func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
 }
 
 // ColourHistory lists a resident's colour changes, newest first. Red entries
-// are left out for viewers without the red grant.
+// are left out for viewers without the red grant. The read is audited.
 func (s *Service) ColourHistory(ctx context.Context, actor civic.Actor, communityID, residentID string) (out []ColourChange, err error) {
 	defer civic.Wrap(&err, "registry.ColourHistory(%s)", residentID)
-	if !SeesSensitive(actor, communityID) {
-		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	v := viewerOf(actor, communityID)
+	if out, err = s.historyFor(ctx, v, residentID); err != nil {
+		return nil, err
+	}
+	return out, s.disclose(ctx, v, shown{action: "registry.read_colours", kind: "resident", subject: residentID, residents: 1, fields: []string{fieldHistory}})
+}
+
+func (s *Service) historyFor(ctx context.Context, v viewer, residentID string) ([]ColourChange, error) {
+	if err := v.mustSee(); err != nil {
+		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, `SELECT colour, added, reason, actor_name, at FROM colour_changes
 		WHERE community_id = $1 AND resident_id = $2 AND ($3 OR colour <> 'red') ORDER BY at DESC, id DESC LIMIT 200`,
-		communityID, residentID, SeesRed(actor, communityID))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c ColourChange
+		v.communityID, residentID, v.red)
+	return db.Collect(rows, err, func(row db.Scanner) (c ColourChange, err error) {
 		var added, at int64
-		if err := rows.Scan(&c.Colour, &added, &c.Reason, &c.ActorName, &at); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&c.Colour, &added, &c.Reason, &c.ActorName, &at)
 		c.Added, c.At = added != 0, db.FromMillis(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }

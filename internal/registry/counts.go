@@ -15,6 +15,10 @@ import (
 const (
 	countAll        = "all"
 	countHouseholds = "households"
+	// countShadowWhite counts the active residents holding no label but
+	// perhaps red: white as a worker without the red grant sees it, which
+	// does not move when someone is made red (migration 0205).
+	countShadowWhite = "shadow_white"
 )
 
 type countKey struct{ estate, key string }
@@ -27,10 +31,13 @@ type countKey struct{ estate, key string }
 type counts map[countKey]int64
 
 // resident adds n residents of an estate holding set: under each label, or
-// white when none, and under all.
+// white when none, shadow white when none but red, and under all.
 func (c counts) resident(estate string, set Set, n int64) {
 	for _, col := range set.List() {
 		c[countKey{estate, string(col)}] += n
+	}
+	if set.Without(Red).Primary() == White {
+		c[countKey{estate, countShadowWhite}] += n
 	}
 	c[countKey{estate, countAll}] += n
 }
@@ -40,12 +47,8 @@ func (c counts) recoloured(estate string, old, new Set) {
 	if old == new {
 		return
 	}
-	for _, col := range old.List() {
-		c[countKey{estate, string(col)}]--
-	}
-	for _, col := range new.List() {
-		c[countKey{estate, string(col)}]++
-	}
+	c.resident(estate, old, -1)
+	c.resident(estate, new, 1)
 }
 
 // households adds n households to an estate.
@@ -104,6 +107,7 @@ func addCount(ctx context.Context, tx *db.Tx, communityID string, k countKey, d 
 // recountQuery counts what registry_counts keeps, from the registry itself.
 const recountQuery = `SELECT estate_id, colour, COUNT(*) AS n FROM resident_colours WHERE community_id = $1 GROUP BY estate_id, colour
 	UNION ALL SELECT estate_id, 'white', COUNT(*) FROM residents WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL GROUP BY estate_id
+	UNION ALL SELECT estate_id, 'shadow_white', COUNT(*) FROM residents WHERE community_id = $1 AND shadow_primary = 'white' AND moved_out IS NULL GROUP BY estate_id
 	UNION ALL SELECT estate_id, 'all', COUNT(*) FROM residents WHERE community_id = $1 AND moved_out IS NULL GROUP BY estate_id
 	UNION ALL SELECT estate_id, 'households', COUNT(*) FROM households WHERE community_id = $1 GROUP BY estate_id`
 
@@ -170,6 +174,7 @@ func Recount(ctx context.Context, tx *db.Tx, communityID string) (err error) {
 	_, err = tx.Exec(ctx, "INSERT INTO registry_counts (community_id, estate_id, colour, n) SELECT $1, estate_id, colour, COUNT(*) FROM ("+
 		`SELECT estate_id, colour FROM resident_colours WHERE community_id = $1
 		UNION ALL SELECT estate_id, 'white' FROM residents WHERE community_id = $1 AND primary_colour = 'white' AND moved_out IS NULL
+		UNION ALL SELECT estate_id, 'shadow_white' FROM residents WHERE community_id = $1 AND shadow_primary = 'white' AND moved_out IS NULL
 		UNION ALL SELECT estate_id, 'all' FROM residents WHERE community_id = $1 AND moved_out IS NULL
 		UNION ALL SELECT estate_id, 'households' FROM households WHERE community_id = $1) x GROUP BY estate_id, colour`, communityID)
 	return err

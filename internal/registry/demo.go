@@ -81,7 +81,7 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 			if _, err := tx.Exec(ctx, "UPDATE residents SET red = 1 WHERE community_id = $1 AND id = $2", communityID, all[i].id); err != nil {
 				return err
 			}
-			if err := s.recolour(ctx, tx, cnt, worker, communityID, all[i].id, "重点关注对象（演示数据）"); err != nil {
+			if err := s.recolour(ctx, tx, cnt, worker, communityID, all[i].id, "重点关注对象（演示数据）", false); err != nil {
 				return err
 			}
 			all[i].primary = string(Red)
@@ -96,7 +96,7 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 	}
 	today := Today(s.Clock.Now())
 	now := db.Millis(s.Clock.Now())
-	visits, err := newBatch(ctx, tx, "visits", "community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at")
+	visits, err := newBatch(ctx, tx, "visits", "community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at, red_care")
 	if err != nil {
 		return err
 	}
@@ -108,20 +108,26 @@ func (s *Service) seedCare(ctx context.Context, tx *db.Tx, communityID string) e
 		if days == 0 || r.IntN(100) < 10 { // one in ten never visited yet
 			continue
 		}
+		// A red resident's visits are red-group care: the shadow dates
+		// (see care.go) stay those of someone never visited.
+		red := x.primary == string(Red)
 		last := ""
 		for k := 3; k >= 0; k-- {
 			d := today.AddDate(0, 0, -k*days-r.IntN(days/2+1)-r.IntN(12))
 			date := d.Format(dateLayout)
 			if err := visits.add(ctx, communityID, civic.NewID(), x.id, x.household, date, worker.UserID, worker.Name,
-				methods[r.IntN(len(methods))], notes[r.IntN(len(notes))], boolInt(r.IntN(20) == 0), now); err != nil {
+				methods[r.IntN(len(methods))], notes[r.IntN(len(notes))], boolInt(r.IntN(20) == 0), now, boolInt(red)); err != nil {
 				return err
 			}
 			if date > last {
 				last = date
 			}
 		}
-		if _, err := tx.Exec(ctx, "UPDATE residents SET last_visit = $3, visit_due = $4 WHERE community_id = $1 AND id = $2",
-			communityID, x.id, last, dueDate(st, Colour(x.primary), last, "")); err != nil {
+		q := "UPDATE residents SET last_visit = $3, visit_due = $4, shadow_last_visit = $3, shadow_due = $4 WHERE community_id = $1 AND id = $2"
+		if red {
+			q = "UPDATE residents SET last_visit = $3, visit_due = $4 WHERE community_id = $1 AND id = $2"
+		}
+		if _, err := tx.Exec(ctx, q, communityID, x.id, last, dueDate(st, Colour(x.primary), last, "")); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,7 @@ func TestNotFoundMessages(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, d)
 		_, err := f.s.Resident(ctx, f.worker, f.c, "R404")
-		_, herr := f.s.Household(ctx, f.c, "H404")
+		_, herr := f.s.household(ctx, f.c, "H404")
 		_, eerr := f.s.EstateByName(ctx, f.c, "无名小区")
 		tests := []struct {
 			err  error

@@ -5,16 +5,41 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 )
+
+// VisitPageSize is how many visits one page of a visit history shows.
+const VisitPageSize = 50
 
 // VisitPage lists the visits of a resident, or of a household when
 // residentID is empty, newest first, by keyset cursor ("date_id" of the last
-// visit of the previous page; "" for the first). Red residents' visits are
-// left out for viewers without the red grant.
+// visit of the previous page; "" for the first). Red-group care is left out
+// for viewers without the red grant. The read is audited.
 func (s *Service) VisitPage(ctx context.Context, actor civic.Actor, communityID, residentID, householdID, cursor string, limit int) (out []Visit, next string, err error) {
 	defer civic.Wrap(&err, "registry.VisitPage(%s%s)", residentID, householdID)
-	if !SeesSensitive(actor, communityID) {
-		return nil, "", civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	v := viewerOf(actor, communityID)
+	if out, next, err = s.visitsFor(ctx, v, residentID, householdID, cursor, limit); err != nil {
+		return nil, "", err
+	}
+	sh := shown{action: "registry.read_visits", kind: "resident", subject: residentID, residents: 1, fields: []string{fieldVisits}}
+	if residentID == "" {
+		sh.kind, sh.subject, sh.residents = "household", householdID, residentsIn(out)
+	}
+	return out, next, s.disclose(ctx, v, sh)
+}
+
+// residentsIn counts the residents a list of visits names.
+func residentsIn(vs []Visit) int {
+	seen := map[string]bool{}
+	for _, v := range vs {
+		seen[v.ResidentID] = true
+	}
+	return len(seen)
+}
+
+func (s *Service) visitsFor(ctx context.Context, v viewer, residentID, householdID, cursor string, limit int) (out []Visit, next string, err error) {
+	if err := v.mustSee(); err != nil {
+		return nil, "", err
 	}
 	col, key := "v.resident_id", residentID
 	if residentID == "" {
@@ -30,24 +55,11 @@ func (s *Service) VisitPage(ctx context.Context, actor civic.Actor, communityID,
 	limit = clampLimit(limit)
 	rows, err := s.DB.Query(ctx, `SELECT v.id, v.resident_id, r.name, v.household_id, v.visit_date, v.visitor_name, v.method, v.notes, v.follow_up
 		FROM visits v JOIN residents r ON r.community_id = v.community_id AND r.id = v.resident_id
-		WHERE v.community_id = $1 AND `+col+` = $2 AND ($3 OR r.red = 0)
-		AND ($4 = '' OR v.visit_date < $4 OR (v.visit_date = $4 AND v.id < $5))
-		ORDER BY v.visit_date DESC, v.id DESC LIMIT $6`,
-		communityID, key, SeesRed(actor, communityID), cd, cid, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Visit
-		var f int64
-		if err := rows.Scan(&v.ID, &v.ResidentID, &v.ResidentName, &v.HouseholdID, &v.Date, &v.VisitorName, &v.Method, &v.Notes, &f); err != nil {
-			return nil, "", err
-		}
-		v.FollowUp = f != 0
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
+		WHERE v.community_id = $1 AND `+col+` = $2 AND `+v.visitsSeen()+`
+		AND ($3 = '' OR v.visit_date < $3 OR (v.visit_date = $3 AND v.id < $4))
+		ORDER BY v.visit_date DESC, v.id DESC LIMIT $5`,
+		v.communityID, key, cd, cid, limit+1)
+	if out, err = db.Collect(rows, err, scanVisit); err != nil {
 		return nil, "", err
 	}
 	if len(out) > limit {
@@ -57,25 +69,30 @@ func (s *Service) VisitPage(ctx context.Context, actor civic.Actor, communityID,
 	return out, next, nil
 }
 
+func scanVisit(row db.Scanner) (v Visit, err error) {
+	var f int64
+	err = row.Scan(&v.ID, &v.ResidentID, &v.ResidentName, &v.HouseholdID, &v.Date, &v.VisitorName, &v.Method, &v.Notes, &f)
+	v.FollowUp = f != 0
+	return v, err
+}
+
 // HouseholdOf returns the household a resident lives in, for the resident's
-// own page: a resident may ask only about themselves, a worker about anyone
-// of their community.
-func (s *Service) HouseholdOf(ctx context.Context, viewer civic.Actor, communityID, residentID string) (h Household, err error) {
+// own page: a resident may ask only about themselves (and is not shown the
+// tenure or the disability flag), a worker about anyone of their community
+// (audited).
+func (s *Service) HouseholdOf(ctx context.Context, actor civic.Actor, communityID, residentID string) (h Household, err error) {
 	defer civic.Wrap(&err, "registry.HouseholdOf(%s)", residentID)
-	if !SeesSensitive(viewer, communityID) && (viewer.CommunityID != communityID || viewer.ResidentID != residentID) {
+	v := viewerOf(actor, communityID)
+	if !v.sensitive && (actor.CommunityID != communityID || actor.ResidentID != residentID) {
 		return h, civic.Errorf(civic.Forbidden, "registry.not_your_household", "you may see only your own household")
 	}
-	r, _, err := s.readResident(ctx, communityID, residentID)
+	st, err := s.readResident(ctx, communityID, residentID)
 	if err != nil {
 		return h, err
 	}
-	h, err = s.Household(ctx, communityID, r.HouseholdID)
-	if err != nil {
+	if h, err = s.household(ctx, communityID, st.r.HouseholdID); err != nil {
 		return h, err
 	}
-	if !SeesSensitive(viewer, communityID) {
-		// Tenure and the disability flag drive the colours: residents never see them.
-		h.Tenure, h.Disability = "", false
-	}
-	return h, nil
+	return v.household(h), s.disclose(ctx, v, shown{action: "registry.read_household", kind: "household", subject: h.ID,
+		fields: []string{fieldTenure, fieldDisability}})
 }

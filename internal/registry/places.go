@@ -216,9 +216,9 @@ func (s *Service) ensureHousehold(ctx context.Context, tx *db.Tx, communityID st
 	return h, cnt.apply(ctx, tx, communityID)
 }
 
-// Household reads one household of the community.
-func (s *Service) Household(ctx context.Context, communityID, id string) (h Household, err error) {
-	defer civic.Wrap(&err, "registry.Household(%s)", id)
+// household reads one household of the community, tenure and disability
+// flag included: callers hand it out through viewer.household.
+func (s *Service) household(ctx context.Context, communityID, id string) (h Household, err error) {
 	var dis int64
 	err = s.DB.QueryRow(ctx, `SELECT h.id, h.estate_id, e.name, h.building, h.unit, h.room, h.tenure, h.disability,
 		(SELECT COUNT(*) FROM residents r WHERE r.community_id = h.community_id AND r.household_id = h.id AND r.moved_out IS NULL)
@@ -232,10 +232,16 @@ func (s *Service) Household(ctx context.Context, communityID, id string) (h Hous
 	return h, err
 }
 
-// Households lists an estate's households by address, optionally those whose
-// building-unit-room starts with prefix (such as "3-2"), by keyset cursor.
-func (s *Service) Households(ctx context.Context, communityID, estateID, prefix, cursor string, limit int) (out []Household, next string, err error) {
+// Households lists an estate's households by address, with their tenure and
+// disability flags, optionally those whose building-unit-room starts with
+// prefix (such as "3-2"), by keyset cursor. Only workers of the community
+// may; the list is audited.
+func (s *Service) Households(ctx context.Context, actor civic.Actor, communityID, estateID, prefix, cursor string, limit int) (out []Household, next string, err error) {
 	defer civic.Wrap(&err, "registry.Households(%s)", estateID)
+	v := viewerOf(actor, communityID)
+	if err := v.mustSee(); err != nil {
+		return nil, "", err
+	}
 	limit = clampLimit(limit)
 	parts := strings.SplitN(strings.TrimSpace(prefix), "-", 3)
 	b, u, r := parts[0], "", ""
@@ -259,20 +265,13 @@ func (s *Service) Households(ctx context.Context, communityID, estateID, prefix,
 		AND ($3 = '' OR h.building = $3) AND ($4 = '' OR h.unit = $4) AND ($5 = '' OR h.room LIKE $5 || '%')
 		AND ($6 = '' OR (h.building, h.unit, h.room) > ($6, $7, $8))
 		ORDER BY h.building, h.unit, h.room LIMIT $9`, communityID, estateID, b, u, r, cb, cu, cr, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		h := Household{EstateID: estateID}
+	out, err = db.Collect(rows, err, func(row db.Scanner) (h Household, err error) {
 		var dis int64
-		if err := rows.Scan(&h.ID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis, &h.Members); err != nil {
-			return nil, "", err
-		}
-		h.Disability = dis != 0
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
+		err = row.Scan(&h.ID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis, &h.Members)
+		h.EstateID, h.Disability = estateID, dis != 0
+		return v.household(h), err
+	})
+	if err != nil {
 		return nil, "", err
 	}
 	if len(out) > limit {
@@ -280,7 +279,12 @@ func (s *Service) Households(ctx context.Context, communityID, estateID, prefix,
 		l := out[limit-1]
 		next = l.Building + "\x1f" + l.Unit + "\x1f" + l.Room
 	}
-	return out, next, nil
+	filter := ""
+	if p := strings.TrimSpace(prefix); p != "" {
+		filter = "addr=" + p
+	}
+	return out, next, s.disclose(ctx, v, shown{action: "registry.list_households", kind: "estate", subject: estateID, list: true, filter: filter,
+		households: len(out), fields: []string{fieldTenure, fieldDisability}})
 }
 
 func clampLimit(n int) int {

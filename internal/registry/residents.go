@@ -191,8 +191,8 @@ func (s *Service) insertResident(ctx context.Context, tx *db.Tx, k *Keys, st Set
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO residents (community_id, id, household_id, estate_id, name, gender, birth_date,
 		id_enc, id_hash, id_tail_hash, id_masked, phone_enc, phone_hash, phone_masked, relation, code_ref, moved_in,
-		colours, primary_colour, visit_due, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
+		colours, primary_colour, visit_due, created_at, updated_at, shadow_primary, shadow_due)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $19, $20)`,
 		communityID, id, h.ID, h.EstateID, c.name, c.gender, c.birth.Format(dateLayout),
 		k.Seal(c.id), k.hashOrNil("id", c.id), tail, maskOrEmpty(c.id, MaskID),
 		k.Seal(c.phone), k.hashOrNil("phone", c.phone), maskOrEmpty(c.phone, MaskPhone), c.relation, newRef(),
@@ -272,7 +272,7 @@ func (s *Service) MoveResident(ctx context.Context, actor civic.Actor, community
 		cnt := counts{}
 		cnt.resident(cur.estateID, cur.colours, -1)
 		cnt.resident(h.EstateID, cur.colours, 1)
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved"); err != nil {
+		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved", true); err != nil {
 			return err
 		}
 		return cnt.apply(ctx, tx, communityID)
@@ -299,7 +299,7 @@ func (s *Service) LeaveResident(ctx context.Context, actor civic.Actor, communit
 			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
 		}
 		now := db.Millis(s.Clock.Now())
-		if _, err := tx.Exec(ctx, "UPDATE residents SET moved_out = $3, visit_due = NULL, updated_at = $4 WHERE community_id = $1 AND id = $2",
+		if _, err := tx.Exec(ctx, "UPDATE residents SET moved_out = $3, visit_due = NULL, shadow_due = NULL, updated_at = $4 WHERE community_id = $1 AND id = $2",
 			communityID, residentID, on, now); err != nil {
 			return err
 		}
@@ -335,14 +335,15 @@ type state struct {
 	red, movedOut         bool
 	colours               Set
 	lastVisit, created    string
+	shadowLast            string // the last visit that was not red-group care
 }
 
 func residentState(ctx context.Context, tx *db.Tx, communityID, id string) (st state, err error) {
 	var birth string
 	var red int64
-	var out, last sql.NullString
+	var out, last, shadowLast sql.NullString
 	var created int64
-	q := `SELECT household_id, estate_id, birth_date, red, colours, moved_out, last_visit, created_at
+	q := `SELECT household_id, estate_id, birth_date, red, colours, moved_out, last_visit, created_at, shadow_last_visit
 		FROM residents WHERE community_id = $1 AND id = $2`
 	if tx.Dialect() == db.Postgres {
 		// Every caller changes the resident from what it reads here, and the
@@ -352,7 +353,7 @@ func residentState(ctx context.Context, tx *db.Tx, communityID, id string) (st s
 		q += " FOR UPDATE"
 	}
 	err = tx.QueryRow(ctx, q, communityID, id).
-		Scan(&st.householdID, &st.estateID, &birth, &red, &st.colours, &out, &last, &created)
+		Scan(&st.householdID, &st.estateID, &birth, &red, &st.colours, &out, &last, &created, &shadowLast)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, notFound("resident", id)
 	}
@@ -360,7 +361,7 @@ func residentState(ctx context.Context, tx *db.Tx, communityID, id string) (st s
 		return st, err
 	}
 	st.birth, _ = time.Parse(dateLayout, birth)
-	st.red, st.movedOut, st.lastVisit = red != 0, out.Valid, last.String
+	st.red, st.movedOut, st.lastVisit, st.shadowLast = red != 0, out.Valid, last.String, shadowLast.String
 	st.created = Today(db.FromMillis(created)).Format(dateLayout)
 	return st, nil
 }

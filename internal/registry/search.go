@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 )
 
 // Filter narrows a resident list. Empty fields do not filter.
@@ -22,41 +23,36 @@ type Filter struct {
 // cursor. Only workers of the community may search; the list is audited.
 func (s *Service) Search(ctx context.Context, viewer civic.Actor, communityID string, f Filter, cursor string, limit int) (out []Resident, next string, err error) {
 	defer civic.Wrap(&err, "registry.Search(%s)", communityID)
-	if !SeesSensitive(viewer, communityID) {
-		return nil, "", civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
-	}
-	if f.Colour == Red && !SeesRed(viewer, communityID) {
-		return nil, "", civic.Errorf(civic.Forbidden, "registry.red_forbidden", "only workers holding the red-group permission may set the red label")
-	}
-	if err := s.Refresh(ctx, communityID); err != nil {
+	v := viewerOf(viewer, communityID)
+	if out, next, err = s.searchFor(ctx, v, f, cursor, limit); err != nil {
 		return nil, "", err
 	}
-	q, args, err := s.searchQuery(ctx, communityID, f, cursor, clampLimit(limit)+1)
+	return out, next, s.disclose(ctx, v, shown{action: "registry.list_residents", list: true, filter: f.String(), residents: len(out), fields: residentFields})
+}
+
+func (s *Service) searchFor(ctx context.Context, v viewer, f Filter, cursor string, limit int) (out []Resident, next string, err error) {
+	if err := v.mustSee(); err != nil {
+		return nil, "", err
+	}
+	if f.Colour == Red && !v.red {
+		return nil, "", civic.Errorf(civic.Forbidden, "registry.red_filter_forbidden", "only workers holding the red-group permission may filter by the red group")
+	}
+	if err := s.Refresh(ctx, v.communityID); err != nil {
+		return nil, "", err
+	}
+	q, args, err := s.searchQuery(ctx, v, f, cursor, clampLimit(limit)+1)
 	if err != nil {
 		return nil, "", err
 	}
 	rows, err := s.DB.Query(ctx, q, args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	today := Today(s.Clock.Now())
-	for rows.Next() {
-		r, _, err := scanResident(rows, today)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, redact(viewer, communityID, r))
-	}
-	if err := rows.Err(); err != nil {
+	if out, err = db.Collect(rows, err, s.seeing(v)); err != nil {
 		return nil, "", err
 	}
 	if n := clampLimit(limit); len(out) > n {
 		out = out[:n]
 		next = out[n-1].ID
 	}
-	err = s.audit(ctx, viewer, communityID, "registry.list_residents", "filter", f.String(), "")
-	return out, next, err
+	return out, next, nil
 }
 
 // String describes a filter for the audit log (no names or ID digits).
@@ -86,11 +82,12 @@ func (f Filter) String() string {
 // ColourCounts gives the active residents per estate and colour (a resident
 // with several labels counts under each; white counts those with none), as
 // kept exact in registry_counts by every change. Red is counted only for
-// viewers with the red grant.
+// viewers with the red grant, and for the others white counts the residents
+// holding no label but red: no count they see moves when someone is made red.
 func (s *Service) ColourCounts(ctx context.Context, viewer civic.Actor, communityID string) (counts map[string]map[Colour]int, err error) {
 	defer civic.Wrap(&err, "registry.ColourCounts(%s)", communityID)
-	if !SeesSensitive(viewer, communityID) {
-		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	if err := viewerOf(viewer, communityID).mustSee(); err != nil {
+		return nil, err
 	}
 	// The day's age refresh changes green and blue: apply it first.
 	if err := s.Refresh(ctx, communityID); err != nil {
@@ -100,14 +97,15 @@ func (s *Service) ColourCounts(ctx context.Context, viewer civic.Actor, communit
 	if err != nil {
 		return nil, err
 	}
+	v := viewerOf(viewer, communityID)
 	counts = map[string]map[Colour]int{}
 	for e, m := range kept {
 		counts[e] = map[Colour]int{}
 		for _, c := range Colours {
-			if c == Red && !SeesRed(viewer, communityID) {
+			if c == Red && !v.red {
 				continue
 			}
-			if n := m[string(c)]; n != 0 {
+			if n := m[v.countKey(c)]; n != 0 {
 				counts[e][c] = n
 			}
 		}

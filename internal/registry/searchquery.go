@@ -23,8 +23,11 @@ import (
 // household, the name prefix (its matches are sorted by id), a colour label
 // (resident_colours, by estate when one is chosen), white in an estate, the
 // estate, and the active residents by id.
-func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter, cursor string, limit int) (string, []any, error) {
-	args := []any{communityID, cursor}
+//
+// What a viewer without the red grant sees as white and as overdue comes
+// from the shadow columns (see viewer), through indexes of the same shape.
+func (s *Service) searchQuery(ctx context.Context, v viewer, f Filter, cursor string, limit int) (string, []any, error) {
+	args := []any{v.communityID, cursor}
 	add := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	var where []string
 	if !f.IncludeLeft {
@@ -74,7 +77,7 @@ func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter,
 		}
 		colour = "" // the driver is the filter
 	case f.Colour == White && f.EstateID != "":
-		index = "residents_primary"
+		_, index = v.primaryColumn()
 	case f.EstateID != "":
 		index = "residents_estate"
 	case !f.IncludeLeft:
@@ -90,7 +93,8 @@ func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter,
 		where = append(where, "r.household_id = "+add(f.HouseholdID))
 	}
 	if f.Colour == White {
-		where = append(where, "r.primary_colour = 'white'")
+		col, _ := v.primaryColumn()
+		where = append(where, col+" = 'white'")
 	}
 	if colour != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM resident_colours rc WHERE rc.community_id = r.community_id AND rc.resident_id = r.id AND rc.colour = "+add(colour)+")")
@@ -102,7 +106,8 @@ func (s *Service) searchQuery(ctx context.Context, communityID string, f Filter,
 		where = append(where, "r.id_tail_hash = "+add(tailHash))
 	}
 	if f.Overdue {
-		where = append(where, "r.visit_due < "+add(Today(s.Clock.Now()).Format(dateLayout)))
+		col, _, _ := v.dueColumn()
+		where = append(where, col+" < "+add(Today(s.Clock.Now()).Format(dateLayout)))
 	}
 	inner := "SELECT " + key + " AS id FROM " + from + " WHERE r.community_id = $1 AND " + key + " > $2"
 	for _, w := range where {

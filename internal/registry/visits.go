@@ -56,58 +56,27 @@ func (s *Service) RecordVisit(ctx context.Context, actor civic.Actor, communityI
 		if cur.movedOut {
 			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", v.ResidentID)
 		}
-		if cur.red && !SeesRed(actor, communityID) {
-			return notFound("resident", v.ResidentID)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO visits (community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			communityID, id, v.ResidentID, cur.householdID, date, actor.UserID, actor.Name, v.Method, strings.TrimSpace(v.Notes), boolInt(v.FollowUp), db.Millis(s.Clock.Now())); err != nil {
+		// A visit by a worker holding the grant to a red resident is
+		// red-group care: workers without the grant never see it, so it
+		// moves only the real dates. Any other visit moves both: a worker
+		// without the grant visits a red resident as anyone else.
+		redCare := cur.red && SeesRed(actor, communityID)
+		if _, err := tx.Exec(ctx, `INSERT INTO visits (community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at, red_care)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			communityID, id, v.ResidentID, cur.householdID, date, actor.UserID, actor.Name, v.Method, strings.TrimSpace(v.Notes), boolInt(v.FollowUp), db.Millis(s.Clock.Now()), boolInt(redCare)); err != nil {
 			return err
 		}
-		last := date
-		if cur.lastVisit > last {
-			last = cur.lastVisit
+		cur.lastVisit = max(cur.lastVisit, date)
+		if !redCare {
+			cur.shadowLast = max(cur.shadowLast, date)
 		}
 		st, err := settingsTx(ctx, tx, communityID)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "UPDATE residents SET last_visit = $3, visit_due = $4 WHERE community_id = $1 AND id = $2",
-			communityID, v.ResidentID, last, dueDate(st, cur.colours.Primary(), last, cur.created))
-		return err
+		return writeCare(ctx, tx, st, communityID, v.ResidentID, cur.colours, cur, !redCare)
 	})
 	return id, err
-}
-
-// Visits lists the visits of a resident, or of a household when residentID
-// is empty, newest first.
-func (s *Service) Visits(ctx context.Context, actor civic.Actor, communityID, residentID, householdID string, limit int) (out []Visit, err error) {
-	defer civic.Wrap(&err, "registry.Visits(%s%s)", residentID, householdID)
-	if !SeesSensitive(actor, communityID) {
-		return nil, civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
-	}
-	col, key := "v.resident_id", residentID
-	if residentID == "" {
-		col, key = "v.household_id", householdID
-	}
-	rows, err := s.DB.Query(ctx, `SELECT v.id, v.resident_id, r.name, v.household_id, v.visit_date, v.visitor_name, v.method, v.notes, v.follow_up
-		FROM visits v JOIN residents r ON r.community_id = v.community_id AND r.id = v.resident_id
-		WHERE v.community_id = $1 AND `+col+` = $2 AND ($3 OR r.red = 0) ORDER BY v.visit_date DESC, v.id DESC LIMIT $4`,
-		communityID, key, SeesRed(actor, communityID), clampLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Visit
-		var f int64
-		if err := rows.Scan(&v.ID, &v.ResidentID, &v.ResidentName, &v.HouseholdID, &v.Date, &v.VisitorName, &v.Method, &v.Notes, &f); err != nil {
-			return nil, err
-		}
-		v.FollowUp = f != 0
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // AssignEstates sets a worker's grid: the estates whose visits they keep.
@@ -153,8 +122,9 @@ const DueWindow = 7 * 24 * time.Hour
 // keyset cursor.
 func (s *Service) DueVisits(ctx context.Context, actor civic.Actor, communityID string, estateIDs []string, cursor string, limit int) (out []DueVisit, next string, err error) {
 	defer civic.Wrap(&err, "registry.DueVisits(%s)", communityID)
-	if !SeesSensitive(actor, communityID) {
-		return nil, "", civic.Errorf(civic.Forbidden, "registry.workers_only", "only workers of this community may do this")
+	v := viewerOf(actor, communityID)
+	if err := v.mustSee(); err != nil {
+		return nil, "", err
 	}
 	if err := s.Refresh(ctx, communityID); err != nil {
 		return nil, "", err
@@ -173,11 +143,14 @@ func (s *Service) DueVisits(ctx context.Context, actor civic.Actor, communityID 
 			return nil, "", badCursor()
 		}
 	}
-	args := []any{communityID, today.Add(DueWindow).Format(dateLayout), SeesRed(actor, communityID), limit + 1}
+	// A worker without the red grant pages the shadow due dates (see
+	// viewer): a red resident stands where they would if never red.
+	due, byEstate, across := v.dueColumn()
+	args := []any{communityID, today.Add(DueWindow).Format(dateLayout), limit + 1}
 	where := ""
 	if cursor != "" {
 		// A bound the index can seek to, not only a filter.
-		where = fmt.Sprintf(" AND r.visit_due >= $%d AND (r.visit_due > $%d OR r.id > $%d)", len(args)+1, len(args)+1, len(args)+2)
+		where = fmt.Sprintf(" AND %s >= $%d AND (%s > $%d OR r.id > $%d)", due, len(args)+1, due, len(args)+1, len(args)+2)
 		args = append(args, cd, cid)
 	}
 	if len(estateIDs) > 0 {
@@ -188,39 +161,33 @@ func (s *Service) DueVisits(ctx context.Context, actor civic.Actor, communityID 
 		}
 		where += " AND r.estate_id IN (" + strings.Join(ph, ", ") + ")"
 	}
-	// One estate pages from residents_due (estate, due date); several from
-	// residents_due_all (due date), skipping the other estates' rows, so no
-	// list sorts every due resident. Pinned on SQLite (see searchQuery).
-	index := "residents_due_all"
+	// One estate pages from the index by (estate, due date); several from
+	// the one by due date, skipping the other estates' rows, so no list
+	// sorts every due resident. Pinned on SQLite (see searchQuery).
+	index := across
 	if len(estateIDs) == 1 {
-		index = "residents_due"
+		index = byEstate
 	}
 	rows, err := s.DB.Query(ctx, "SELECT "+residentCols+` FROM residents r`+s.indexedBy(index)+`
 		CROSS JOIN households h CROSS JOIN estates e
-		WHERE r.community_id = $1 AND r.moved_out IS NULL AND r.visit_due IS NOT NULL AND r.visit_due <= $2 AND ($3 OR r.red = 0)`+where+`
+		WHERE r.community_id = $1 AND r.moved_out IS NULL AND `+due+` IS NOT NULL AND `+due+` <= $2`+where+`
 		AND h.community_id = r.community_id AND h.id = r.household_id AND e.community_id = r.community_id AND e.id = r.estate_id
-		ORDER BY r.visit_due, r.id LIMIT $4`, args...)
+		ORDER BY `+due+`, r.id LIMIT $3`, args...)
+	seen, err := db.Collect(rows, err, s.seeing(v))
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, _, err := scanResident(rows, today)
-		if err != nil {
-			return nil, "", err
-		}
-		d := DueVisit{Resident: redact(actor, communityID, r)}
+	for _, r := range seen {
+		d := DueVisit{Resident: r}
 		if due, err := time.Parse(dateLayout, r.VisitDue); err == nil && due.Before(today) {
 			d.DaysLate = int(today.Sub(due).Hours() / 24)
 		}
 		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
 	if len(out) > limit {
 		out = out[:limit]
 		next = out[limit-1].VisitDue + "_" + out[limit-1].ID
 	}
-	return out, next, nil
+	return out, next, s.disclose(ctx, v, shown{action: "registry.list_due", list: true, filter: "estates=" + strings.Join(estateIDs, ","),
+		residents: len(out), fields: residentFields})
 }

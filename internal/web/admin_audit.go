@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"civicpoints/internal/auth"
@@ -20,7 +21,12 @@ func init() {
 type auditRow struct {
 	auth.AuditEntry
 	When, Action string
+	Details      []auditDetail
 }
+
+// auditDetail is one thing an entry says a response showed, named in the
+// page's language.
+type auditDetail struct{ Key, Label, Value string }
 
 type adminAuditData struct {
 	Communities     adminCommunities
@@ -62,7 +68,8 @@ func (s *Server) adminAuditLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := LangFrom(r.Context())
 	for _, e := range entries {
-		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: e.At.In(civic.Shanghai).Format(time.DateTime), Action: auditAction(lang, e.Action)})
+		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: e.At.In(civic.Shanghai).Format(time.DateTime),
+			Action: auditAction(lang, e.Action), Details: auditDetails(lang, e)})
 	}
 	page := url.Values{"community": {d.Scope}}
 	if before != "" {
@@ -82,4 +89,29 @@ func auditAction(lang i18n.Lang, action string) string {
 		return i18n.T(lang, key)
 	}
 	return action
+}
+
+// auditDetails names an entry's details in the page's language: how many
+// residents or households, the filter, and the fields shown (each named
+// when the catalogue knows it, else as recorded).
+func auditDetails(lang i18n.Lang, e auth.AuditEntry) []auditDetail {
+	var out []auditDetail
+	for _, p := range e.Details() {
+		d := auditDetail{Key: p.Key, Label: p.Key, Value: p.Value}
+		if key := "admin.audit.detail." + p.Key; i18n.Has(key) {
+			d.Label = i18n.T(lang, key)
+		}
+		if p.Key == "shown" {
+			var names []string
+			for _, f := range strings.Split(p.Value, ",") {
+				if key := "admin.audit.field." + f; i18n.Has(key) {
+					f = i18n.T(lang, key)
+				}
+				names = append(names, f)
+			}
+			d.Value = strings.Join(names, i18n.T(lang, "admin.audit.list_sep"))
+		}
+		out = append(out, d)
+	}
+	return out
 }

@@ -83,7 +83,7 @@ func seedRegistry(b *testing.B, d *db.DB, n int) (communityID string, estates []
 			CASE WHEN h % 50 = 7 THEN 2 ELSE 0 END + CASE WHEN h % 5 = 0 THEN 4 ELSE 0 END +
 			CASE WHEN y >= 2008 THEN 8 ELSE 0 END + CASE WHEN y <= 1964 THEN 16 ELSE 0 END AS bits FROM p)
 		INSERT INTO residents (community_id, id, household_id, estate_id, name, gender, birth_date, id_tail_hash, id_masked, relation,
-			code_ref, moved_in, red, colours, primary_colour, visit_due, created_at, updated_at)
+			code_ref, moved_in, red, colours, primary_colour, visit_due, created_at, updated_at, shadow_primary, shadow_due)
 		SELECT $1, 'r' || CAST(1000000 + n AS TEXT), 'h' || CAST(1000000 + h AS TEXT), (SELECT id FROM bench_estates WHERE k = h % 6),
 			SUBSTR('王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗', 1 + n % 20, 1) || SUBSTR('小建国明华丽芳伟强军', 1 + (n / 20) % 10, 1) || SUBSTR('波红平安生英兰杰文云', 1 + (n / 200) % 10, 1),
 			CASE WHEN n % 2 = 0 THEN 'M' ELSE 'F' END, CAST(y AS TEXT) || '-06-15', (SELECT h FROM bench_tails WHERE k = n % 10000),
@@ -92,7 +92,11 @@ func seedRegistry(b *testing.B, d *db.DB, n int) (communityID string, estates []
 			CASE WHEN red = 1 THEN 'red' WHEN bits >= 2 AND bits % 4 >= 2 THEN 'purple' WHEN bits % 8 >= 4 THEN 'yellow'
 				WHEN bits % 16 >= 8 THEN 'green' WHEN bits >= 16 THEN 'blue' ELSE 'white' END,
 			CASE WHEN red + bits = 0 THEN NULL WHEN n % 3 = 0 THEN '2025-05-' || CAST(10 + n % 19 AS TEXT)
-				ELSE '2025-0' || CAST(6 + n % 3 AS TEXT) || '-' || CAST(10 + n % 19 AS TEXT) END, $2, $2 FROM q`, []any{communityID, ms}})
+				ELSE '2025-0' || CAST(6 + n % 3 AS TEXT) || '-' || CAST(10 + n % 19 AS TEXT) END, $2, $2,
+			CASE WHEN bits >= 2 AND bits % 4 >= 2 THEN 'purple' WHEN bits % 8 >= 4 THEN 'yellow'
+				WHEN bits % 16 >= 8 THEN 'green' WHEN bits >= 16 THEN 'blue' ELSE 'white' END,
+			CASE WHEN bits = 0 THEN NULL WHEN n % 3 = 0 THEN '2025-05-' || CAST(10 + n % 19 AS TEXT)
+				ELSE '2025-0' || CAST(6 + n % 3 AS TEXT) || '-' || CAST(10 + n % 19 AS TEXT) END FROM q`, []any{communityID, ms}})
 	for bit, colour := range map[int]string{1: "red", 2: "purple", 4: "yellow", 8: "green", 16: "blue"} {
 		steps = append(steps, struct {
 			q    string

@@ -178,6 +178,8 @@ func (s *Server) page(p Page) http.Handler {
 				return
 			}
 		}
+		// The audit entries written while serving the page name it.
+		r = r.WithContext(auth.WithPage(r.Context(), p.Method+" "+p.Path))
 		err := s.readForm(w, r, p)
 		// The server removes the temporary files of a multipart form only
 		// when the form hangs on its own request, not on this copy.

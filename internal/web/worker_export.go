@@ -10,15 +10,12 @@ import (
 
 // Export the registry, or a list filtered by estate, colour or overdue
 // visits, to xlsx: only what the exporting worker may see (masked ID numbers
-// and phones; red only with the grant), read through the registry's audited
-// search.
+// and phones; red and red-group care only with the grant), read through the
+// registry's export, which audits it once.
 func init() {
 	AddPage(Page{Method: "GET", Path: "/worker/export", Roles: workerOnly, Nav: "registry.ui.nav.export", Handler: (*Server).workerExportForm})
 	AddPage(Page{Method: "GET", Path: "/worker/export/residents.xlsx", Roles: workerOnly, Handler: (*Server).workerExportXLSX})
 }
-
-// exportPage is how many residents each search page of an export reads.
-const exportPage = 500
 
 type workerExportData struct {
 	Estates []registry.Estate
@@ -45,18 +42,9 @@ func (s *Server) workerExportXLSX(w http.ResponseWriter, r *http.Request) error 
 		}
 		f.Colour = colour
 	}
-	var all []registry.Resident
-	cursor := ""
-	for {
-		page, next, err := s.Registry.Search(r.Context(), a, a.CommunityID, f, cursor, exportPage)
-		if err != nil {
-			return err
-		}
-		all = append(all, page...)
-		if next == "" {
-			break
-		}
-		cursor = next
+	all, err := s.Registry.Export(r.Context(), a, a.CommunityID, f)
+	if err != nil {
+		return err
 	}
 	if len(all) == 0 {
 		return civic.Errorf(civic.NotFound, "registry.ui.export_empty", "no resident matches this filter: nothing to export")

@@ -42,7 +42,7 @@ func (s *Server) workerEstate(w http.ResponseWriter, r *http.Request) error {
 		return civic.Errorf(civic.NotFound, "registry.estate_not_found", "no estate %s in this community", id)
 	}
 	var next string
-	d.Households, next, err = s.Registry.Households(ctx, a.CommunityID, id, d.Addr, r.URL.Query().Get("cursor"), regPageSize)
+	d.Households, next, err = s.Registry.Households(ctx, a, a.CommunityID, id, d.Addr, r.URL.Query().Get("cursor"), regPageSize)
 	if err != nil {
 		return err
 	}
@@ -59,20 +59,10 @@ type workerHouseholdData struct {
 
 func (s *Server) workerHousehold(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	ctx := r.Context()
-	id := r.PathValue("id")
-	var d workerHouseholdData
-	var err error
-	if d.Household, err = s.Registry.Household(ctx, a.CommunityID, id); err != nil {
+	rec, err := s.Registry.HouseholdRecord(r.Context(), a, a.CommunityID, r.PathValue("id"), r.URL.Query().Get("vcursor"))
+	if err != nil {
 		return err
 	}
-	if d.Members, err = s.Registry.Members(ctx, a, a.CommunityID, id); err != nil {
-		return err
-	}
-	var next string
-	if d.Visits, next, err = s.Registry.VisitPage(ctx, a, a.CommunityID, "", id, r.URL.Query().Get("vcursor"), regPageSize); err != nil {
-		return err
-	}
-	d.NextVisit = nextURL(r, "vcursor", next)
-	return s.Render(w, r, "worker_household", d)
+	return s.Render(w, r, "worker_household", workerHouseholdData{Household: rec.Household, Members: rec.Members, Visits: rec.Visits,
+		NextVisit: nextURL(r, "vcursor", rec.NextVisits)})
 }

@@ -30,26 +30,22 @@ type workerResidentData struct {
 	Why       string
 }
 
-func (s *Server) residentPage(w http.ResponseWriter, r *http.Request, status int, d workerResidentData, flash, errMsg string) error {
+// residentPage renders a resident's record; rec is the record already read
+// (by OpenRecord) or nil to read it, so each response reads, and audits, once.
+func (s *Server) residentPage(w http.ResponseWriter, r *http.Request, status int, rec *registry.Record, d workerResidentData, flash, errMsg string) error {
 	a, _ := ActorFrom(r.Context())
 	ctx := r.Context()
-	id := r.PathValue("id")
-	var err error
-	if !d.Opened {
-		if d.Resident, err = s.Registry.Resident(ctx, a, a.CommunityID, id); err != nil {
+	if rec == nil {
+		read, err := s.Registry.ResidentRecord(ctx, a, a.CommunityID, r.PathValue("id"), r.URL.Query().Get("vcursor"))
+		if err != nil {
 			return err
 		}
+		rec = &read
 	}
+	d.Resident, d.History, d.Visits = rec.Resident, rec.History, rec.Visits
+	d.NextVisit = nextURL(r, "vcursor", rec.NextVisits)
 	d.CanRed = registry.SeesRed(a, a.CommunityID)
 	d.IsRed = d.Resident.Colours.Has(registry.Red)
-	if d.History, err = s.Registry.ColourHistory(ctx, a, a.CommunityID, id); err != nil {
-		return err
-	}
-	var next string
-	if d.Visits, next, err = s.Registry.VisitPage(ctx, a, a.CommunityID, id, "", r.URL.Query().Get("vcursor"), regPageSize); err != nil {
-		return err
-	}
-	d.NextVisit = nextURL(r, "vcursor", next)
 	d.Today = registry.Today(s.Clock.Now()).Format("2006-01-02")
 	if r.URL.Query().Get("done") == "visit" {
 		flash = s.T(r, "registry.ui.visit_recorded")
@@ -61,7 +57,7 @@ func (s *Server) residentPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) workerResident(w http.ResponseWriter, r *http.Request) error {
-	return s.residentPage(w, r, http.StatusOK, workerResidentData{}, "", "")
+	return s.residentPage(w, r, http.StatusOK, nil, workerResidentData{}, "", "")
 }
 
 // workerResidentOpen shows the full ID number and phone once, on the
@@ -70,13 +66,13 @@ func (s *Server) workerResident(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) workerResidentOpen(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	why := r.PostFormValue("why")
-	res, err := s.Registry.OpenRecord(r.Context(), a, a.CommunityID, r.PathValue("id"), why)
+	rec, err := s.Registry.OpenRecord(r.Context(), a, a.CommunityID, r.PathValue("id"), why)
 	if err != nil {
 		return s.formError(w, r, err, func(status int, msg string) error {
-			return s.residentPage(w, r, status, workerResidentData{Why: why}, "", msg)
+			return s.residentPage(w, r, status, nil, workerResidentData{Why: why}, "", msg)
 		})
 	}
-	return s.residentPage(w, r, http.StatusOK, workerResidentData{Resident: res, Opened: true}, s.T(r, "registry.ui.opened"), "")
+	return s.residentPage(w, r, http.StatusOK, &rec, workerResidentData{Opened: true}, s.T(r, "registry.ui.opened"), "")
 }
 
 func (s *Server) workerResidentRed(w http.ResponseWriter, r *http.Request) error {
@@ -85,7 +81,7 @@ func (s *Server) workerResidentRed(w http.ResponseWriter, r *http.Request) error
 	err := s.Registry.SetRed(r.Context(), a, a.CommunityID, id, r.PostFormValue("red") == "1", r.PostFormValue("reason"))
 	if err != nil {
 		return s.formError(w, r, err, func(status int, msg string) error {
-			return s.residentPage(w, r, status, workerResidentData{}, "", msg)
+			return s.residentPage(w, r, status, nil, workerResidentData{}, "", msg)
 		})
 	}
 	http.Redirect(w, r, "/worker/registry/residents/"+id+"?done=red", http.StatusSeeOther)
