@@ -88,6 +88,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 		a.Auth.SessionTTL = cfg.SessionTTL
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
+	a.Auth.Residents = a.Registry // an admin gives only registered residents a login
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
 	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as

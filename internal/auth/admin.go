@@ -59,18 +59,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) (out []User, next
 	args = append(args, f.Limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+userColumns+" FROM users WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY id DESC LIMIT $"+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
+	if out, err = db.Collect(rows, err, func(r db.Scanner) (User, error) { return scanUser(r) }); err != nil {
 		return nil, "", err
 	}
 	if len(out) > f.Limit {

@@ -22,7 +22,7 @@ type AuditEntry struct {
 	SubjectKind string // such as "resident"
 	SubjectID   string
 	Reason      string
-	At          time.Time // pass the time from your clock
+	At          time.Time // the caller's clock; zero is the transaction's (tx.Now)
 }
 
 // Audit appends e to the audit log in tx, so the record and the action it
@@ -37,7 +37,7 @@ func Audit(ctx context.Context, tx *db.Tx, e AuditEntry) (err error) {
 		e.ID = civic.NewID()
 	}
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = tx.Now()
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO audit_log (community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -74,18 +74,12 @@ func (s *Service) AuditLog(ctx context.Context, communityID, before string, limi
 	rows, err := s.DB.Query(ctx, `SELECT community_id, id, actor_id, actor_name, action, subject_kind, subject_id, reason, at
 		FROM audit_log WHERE community_id = $1 AND (at < $2 OR (at = $2 AND id < $3))
 		ORDER BY at DESC, id DESC LIMIT $4`, communityID, at, id, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.CommunityID, &e.ID, &e.ActorID, &e.ActorName, &e.Action, &e.SubjectKind, &e.SubjectID, &e.Reason, &at); err != nil {
-			return nil, err
-		}
-		e.At = db.FromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanAuditEntry)
+}
+
+func scanAuditEntry(row db.Scanner) (e AuditEntry, err error) {
+	var at int64
+	err = row.Scan(&e.CommunityID, &e.ID, &e.ActorID, &e.ActorName, &e.Action, &e.SubjectKind, &e.SubjectID, &e.Reason, &at)
+	e.At = db.FromMillis(at)
+	return e, err
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"civicpoints/internal/app"
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
@@ -25,10 +26,12 @@ func TestReversalPageAndAPIOneKey(t *testing.T) {
 		t.Parallel()
 		w := newKeyWorld(t, d)
 		ctx := context.Background()
-		token, err := w.app.Auth.CreateToken(ctx, w.cid, civic.RoleWorker, "reversal test")
+		tk, err := w.app.Auth.CreateToken(ctx, civic.System, "reversal-test-token",
+			auth.CreateTokenRequest{Community: w.cid, Role: civic.RoleWorker, Name: "reversal test"})
 		if err != nil {
 			t.Fatal(err)
 		}
+		token := tk.Secret
 		worker := w.as("worker")
 		rid := w.rids[2]
 		awardOf := func(key string) string {
