@@ -82,7 +82,8 @@ var commonPasswords = map[string]bool{
 // that is too short (auth.password_short) or easily guessed
 // (auth.password_weak): a common password, one containing the username,
 // fewer than 5 different characters, or only one kind of character.
-func CheckPasswordStrength(username, password string) error {
+func CheckPasswordStrength(username, password string) (err error) {
+	defer civic.Wrap(&err, "auth.CheckPasswordStrength(%s)", username)
 	if len([]rune(password)) < MinPasswordLen || len(password) < MinPasswordLen {
 		return civic.Errorf(civic.Invalid, "auth.password_short", "the password is too short: use at least %d characters", MinPasswordLen)
 	}
@@ -134,7 +135,8 @@ func GeneratePassword() string {
 
 // HashNewPassword hashes a password with the service's cost, for
 // CreateUserHashed and SetPasswordHash.
-func (s *Service) HashNewPassword(password string) (string, error) {
+func (s *Service) HashNewPassword(password string) (_ string, err error) {
+	defer civic.Wrap(&err, "auth.HashNewPassword")
 	return HashPassword(s.Params, password)
 }
 

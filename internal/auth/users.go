@@ -47,6 +47,7 @@ type NewUser struct {
 // users hash first (HashNewPassword) and call CreateUserHashed, so the slow
 // hash never holds the single SQLite writer.
 func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User, err error) {
+	defer civic.Wrap(&err, "auth.CreateUser(%s)", nu.Username)
 	hash, err := HashPassword(s.Params, nu.Password)
 	if err != nil {
 		return u, err
