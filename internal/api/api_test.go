@@ -15,10 +15,12 @@ import (
 
 	"civicpoints/internal/api"
 	"civicpoints/internal/app"
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/station"
 )
 
@@ -51,11 +53,12 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f := &fixture{t: t, srv: httptest.NewServer(a.Handler()), residents: sc.Residents, worker: sc.Token, other: other.Token, app: a, scratch: sc}
 	t.Cleanup(f.srv.Close)
 	tok := func(c string, role civic.Role) string {
-		s, err := a.Auth.CreateToken(ctx, c, role, "test "+string(role))
+		tk, err := a.Auth.CreateToken(ctx, civic.System, idem.Key("test-token-"+c+"-"+string(role)),
+			auth.CreateTokenRequest{Community: c, Role: role, Name: "test " + string(role)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s
+		return tk.Secret
 	}
 	f.clerk, f.district = tok(sc.CommunityID, civic.RoleClerk), tok("", civic.RoleDistrict)
 	err = d.WithTx(ctx, func(tx *db.Tx) error {

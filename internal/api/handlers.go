@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -119,16 +120,21 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 	if err := required("transfer_id", req.TransferID, "reason", req.Reason); err != nil {
 		return err
 	}
-	cid, actor := r.PathValue("community_id"), actorOf(r)
-	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
-		// Reverse also undoes the capabilities' own effects: a redemption's
-		// stock, an award's use of its caps.
-		res, _, err := s.Ledger.Reverse(r.Context(), tx, cid, req.TransferID, req.Reason, actor, key)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]string{"transfer_id": res.TransferID}, nil
-	})
+	key, err := idem.ParseKey(r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	ctx, replayed := idem.WithReplayFlag(r.Context())
+	res, err := s.Ledger.ReverseTransfer(ctx, actorOf(r), key,
+		ledger.ReverseRequest{Community: r.PathValue("community_id"), Transfer: req.TransferID, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	if *replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"transfer_id": res.TransferID})
+	return nil
 }
 
 // idempotent runs a point-moving request once per Idempotency-Key and

@@ -13,6 +13,7 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
@@ -31,6 +32,8 @@ type App struct {
 	Ledger *ledger.Service
 	// Batch commits point-moving writes together (group commit).
 	Batch *db.Batcher
+	// Idem runs every command once per idempotency key (internal/idem).
+	Idem *idem.Store
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
 	// Codes issues and verifies residents' credit codes.
@@ -85,11 +88,13 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 		a.Auth.SessionTTL = cfg.SessionTTL
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
+	a.Auth.Residents = a.Registry // an admin gives only registered residents a login
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
 	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as
 	// the station counter (VerifyCode when set, else credit's Verify).
-	a.Ledger = ledger.New(d)
+	a.Idem = idem.New(d, a.Batch, clock)
+	a.Ledger = ledger.New(d, a.Idem)
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger)
 	wireUndos(a.Ledger)
 	return a

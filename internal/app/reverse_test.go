@@ -15,8 +15,8 @@ import (
 	"civicpoints/internal/station"
 )
 
-// However a redemption is reversed (here through earning's worker
-// reversal, which knows nothing of the station), its goods go back on the
+// However a redemption is reversed (here through the worker's reversal
+// command, which knows nothing of the station), its goods go back on the
 // shelf and the order shows returned.
 func TestEveryReversalPathRestoresStock(t *testing.T) {
 	t.Parallel()
@@ -45,7 +45,7 @@ func TestEveryReversalPathRestoresStock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Earning.Reverse(ctx, sc.Worker, sc.CommunityID, rc.TransferID, "wrong resident"); err != nil {
+		if _, err := a.Ledger.ReverseTransfer(ctx, sc.Worker, "rev-1", ledger.ReverseRequest{Community: sc.CommunityID, Transfer: rc.TransferID, Reason: "wrong resident"}); err != nil {
 			t.Fatal(err)
 		}
 		g, _ := station.GetGood(ctx, d, sc.CommunityID, good.ID)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -68,6 +70,8 @@ func (a *App) ScratchCommunity(ctx context.Context, slug string, n int) (s Scrat
 		}
 		s.Residents = append(s.Residents, id)
 	}
-	s.Token, err = a.Auth.CreateToken(ctx, s.CommunityID, civic.RoleWorker, "scratch "+slug)
+	tok, err := a.Auth.CreateToken(ctx, civic.System, idem.Key("scratch-token-"+s.CommunityID),
+		auth.CreateTokenRequest{Community: s.CommunityID, Role: civic.RoleWorker, Name: "scratch " + slug})
+	s.Token = tok.Secret
 	return s, err
 }

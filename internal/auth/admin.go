@@ -59,18 +59,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) (out []User, next
 	args = append(args, f.Limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+userColumns+" FROM users WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY id DESC LIMIT $"+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
+	if out, err = db.Collect(rows, err, func(r db.Scanner) (User, error) { return scanUser(r) }); err != nil {
 		return nil, "", err
 	}
 	if len(out) > f.Limit {
@@ -93,7 +82,8 @@ var commonPasswords = map[string]bool{
 // that is too short (auth.password_short) or easily guessed
 // (auth.password_weak): a common password, one containing the username,
 // fewer than 5 different characters, or only one kind of character.
-func CheckPasswordStrength(username, password string) error {
+func CheckPasswordStrength(username, password string) (err error) {
+	defer civic.Wrap(&err, "auth.CheckPasswordStrength(%s)", username)
 	if len([]rune(password)) < MinPasswordLen || len(password) < MinPasswordLen {
 		return civic.Errorf(civic.Invalid, "auth.password_short", "the password is too short: use at least %d characters", MinPasswordLen)
 	}
@@ -145,7 +135,8 @@ func GeneratePassword() string {
 
 // HashNewPassword hashes a password with the service's cost, for
 // CreateUserHashed and SetPasswordHash.
-func (s *Service) HashNewPassword(password string) (string, error) {
+func (s *Service) HashNewPassword(password string) (_ string, err error) {
+	defer civic.Wrap(&err, "auth.HashNewPassword")
 	return HashPassword(s.Params, password)
 }
 

@@ -2,17 +2,15 @@ package auth
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 )
 
-// CreateTokenTx is CreateToken in the caller's transaction, so the token and
-// its audit entry commit together. It returns the token and its secret,
-// which is shown once: only its SHA-256 is stored.
+// CreateTokenTx makes a token in the caller's transaction, so the token, its
+// audit entry and its key commit together (CreateToken). It returns the
+// token and its secret, which is shown once: only its SHA-256 is stored.
 func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID string, role civic.Role, name string) (t Token, plain string, err error) {
 	defer civic.Wrap(&err, "auth.CreateTokenTx(%s)", name)
 	name = strings.TrimSpace(name)
@@ -36,26 +34,6 @@ func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID stri
 		return Token{}, "", err
 	}
 	return t, plain, nil
-}
-
-// TokenByID finds a community's token (never its secret).
-func (s *Service) TokenByID(ctx context.Context, q db.Querier, communityID, id string) (t Token, err error) {
-	defer civic.Wrap(&err, "auth.TokenByID(%s)", id)
-	var role string
-	var created, revoked int64
-	err = q.QueryRow(ctx, "SELECT community_id, id, name, role, created_at, revoked_at FROM api_tokens WHERE community_id = $1 AND id = $2",
-		communityID, id).Scan(&t.CommunityID, &t.ID, &t.Name, &role, &created, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, civic.Errorf(civic.NotFound, "auth.token_not_found", "no live token %q", id)
-	}
-	if err != nil {
-		return t, err
-	}
-	t.Role, t.CreatedAt = civic.Role(role), db.FromMillis(created)
-	if revoked != 0 {
-		t.RevokedAt = db.FromMillis(revoked)
-	}
-	return t, nil
 }
 
 // RevokeTokenTx turns a community's live token off for good in tx and

@@ -24,7 +24,7 @@ type AuditEntry struct {
 	SubjectKind string // such as "resident"
 	SubjectID   string
 	Reason      string
-	At          time.Time // pass the time from your clock
+	At          time.Time // the caller's clock; zero is the transaction's (tx.Now)
 	// Page is the page or API route the entry was written for, such as
 	// "GET /worker/registry/households/{id}"; Audit takes it from the
 	// request's context (WithPage) when it is empty.
@@ -84,7 +84,7 @@ func Audit(ctx context.Context, tx *db.Tx, e AuditEntry) (err error) {
 		e.ID = civic.NewID()
 	}
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = tx.Now()
 	}
 	if e.Page == "" {
 		e.Page = PageFrom(ctx)

@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -14,12 +15,19 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Service is the auth capability over one database.
 type Service struct {
 	DB    *db.DB
 	Clock civic.Clock
+	// Idem runs the admin's commands once per key (see commands.go).
+	Idem *idem.Store
+	// Residents says whether a resident is registered in a community
+	// (*registry.Service), before an admin gives them a login; nil refuses
+	// resident logins.
+	Residents Residents
 	// SessionTTL is how long a session lives without use; each use extends it.
 	SessionTTL time.Duration
 	// Params is the argon2id cost of new password hashes. Existing hashes keep
@@ -41,11 +49,17 @@ type Service struct {
 	dummy     string
 }
 
+// Residents is what auth asks the registry.
+type Residents interface {
+	ResidentActive(ctx context.Context, communityID, residentID string) error
+}
+
 // New builds the service with production defaults.
 func New(d *db.DB, clock civic.Clock) *Service {
 	return &Service{
 		DB:           d,
 		Clock:        clock,
+		Idem:         idem.New(d, nil, clock),
 		SessionTTL:   12 * time.Hour,
 		Params:       DefaultParams,
 		PairLimit:    5,

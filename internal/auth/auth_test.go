@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 )
 
 // cheap keeps argon2id fast in tests; the production cost is DefaultParams.
@@ -216,10 +217,11 @@ func TestTokens(t *testing.T) {
 		ctx := context.Background()
 		s, _ := newService(t, d)
 		c := dbtest.Community(t, d, "c1")
-		plain, err := s.CreateToken(ctx, c, civic.RoleWorker, "station kiosk")
+		ct, err := s.CreateToken(ctx, civic.System, "t1", auth.CreateTokenRequest{Community: c, Role: civic.RoleWorker, Name: "station kiosk"})
 		if err != nil {
 			t.Fatal(err)
 		}
+		plain := ct.Secret
 		a, err := s.VerifyToken(ctx, plain)
 		if err != nil {
 			t.Fatal(err)
@@ -234,13 +236,13 @@ func TestTokens(t *testing.T) {
 		if _, err := s.VerifyToken(ctx, plain+"x"); civic.ErrorCode(err) != civic.Unauthenticated {
 			t.Errorf("unknown token: %v", err)
 		}
-		if err := s.RevokeToken(ctx, a.UserID); err != nil {
+		if _, err := s.RevokeToken(ctx, civic.System, "t2", auth.RevokeTokenRequest{Community: c, Token: a.UserID, Reason: "kiosk retired"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.VerifyToken(ctx, plain); civic.ErrorCode(err) != civic.Unauthenticated {
 			t.Errorf("revoked token: %v", err)
 		}
-		if err := s.RevokeToken(ctx, a.UserID); civic.ErrorCode(err) != civic.NotFound {
+		if _, err := s.RevokeToken(ctx, civic.System, "t3", auth.RevokeTokenRequest{Community: c, Token: a.UserID, Reason: "again"}); civic.ErrorCode(err) != civic.NotFound {
 			t.Errorf("revoke twice: %v", err)
 		}
 		if ts, err := s.Tokens(ctx, c); err != nil || len(ts) != 1 || ts[0].RevokedAt.IsZero() {
@@ -251,7 +253,8 @@ func TestTokens(t *testing.T) {
 			role      civic.Role
 			name      string
 		}{{c, "mayor", "x"}, {c, civic.RoleWorker, " "}, {"", civic.RoleWorker, "x"}} {
-			if _, err := s.CreateToken(ctx, tt.community, tt.role, tt.name); civic.ErrorCode(err) != civic.Invalid {
+			r := auth.CreateTokenRequest{Community: tt.community, Role: tt.role, Name: tt.name}
+			if _, err := s.CreateToken(ctx, civic.System, idem.Key("bad-"+string(tt.role)+tt.name+tt.community), r); civic.ErrorCode(err) != civic.Invalid {
 				t.Errorf("CreateToken(%q, %q, %q) = %v, want invalid", tt.community, tt.role, tt.name, err)
 			}
 		}

@@ -28,7 +28,8 @@ const MinPasswordLen = 8
 
 // HashPassword returns a PHC-style encoded argon2id hash:
 // $argon2id$v=19$m=65536,t=2,p=2$<salt>$<hash> (unpadded standard base64).
-func HashPassword(p PasswordParams, password string) (string, error) {
+func HashPassword(p PasswordParams, password string) (_ string, err error) {
+	defer civic.Wrap(&err, "auth.HashPassword") // never the password
 	if len(password) < MinPasswordLen {
 		return "", civic.Errorf(civic.Invalid, "auth.password_short", "the password is too short: use at least %d characters", MinPasswordLen)
 	}
@@ -46,7 +47,8 @@ func HashPassword(p PasswordParams, password string) (string, error) {
 
 // CheckPassword reports whether password matches the encoded hash. A hash it
 // cannot read is an error, never a match.
-func CheckPassword(encoded, password string) (bool, error) {
+func CheckPassword(encoded, password string) (_ bool, err error) {
+	defer civic.Wrap(&err, "auth.CheckPassword") // never the password or its hash
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, fmt.Errorf("auth: not an argon2id hash")

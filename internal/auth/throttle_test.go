@@ -68,13 +68,7 @@ func TestAccountLockAndAdminUnlock(t *testing.T) {
 			t.Fatalf("a widely guessed account is not locked: %v", err)
 		}
 		admin := civic.Actor{UserID: "a1", Name: "管理员", Role: civic.RoleAdmin}
-		err := d.WithTx(ctx, func(tx *db.Tx) error {
-			if err := s.UnlockTx(ctx, tx, u.ID); err != nil {
-				return err
-			}
-			return auth.Audit(ctx, tx, auth.EntryFor(admin, "auth.user_unlock", "user", u.ID, "本人来电确认", s.Clock.Now()))
-		})
-		if err != nil {
+		if _, err := s.Unlock(ctx, admin, "unlock-1", auth.UnlockRequest{User: u.ID, Reason: "本人来电确认"}); err != nil {
 			t.Fatal(err)
 		}
 		if until, err := s.LockedUntil(ctx, u.ID); err != nil || !until.IsZero() {
@@ -83,7 +77,7 @@ func TestAccountLockAndAdminUnlock(t *testing.T) {
 		if _, err := s.Login(ctx, "Wang", "password-1", "198.51.100.1"); err != nil {
 			t.Fatalf("after the admin unlocked: %v", err)
 		}
-		if err := d.WithTx(ctx, func(tx *db.Tx) error { return s.UnlockTx(ctx, tx, "nobody") }); civic.ErrorCode(err) != civic.NotFound {
+		if _, err := s.Unlock(ctx, admin, "unlock-2", auth.UnlockRequest{User: "nobody", Reason: "?"}); civic.ErrorCode(err) != civic.NotFound {
 			t.Errorf("unlocking an unknown user: %v", err)
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -19,29 +18,6 @@ type Token struct {
 	Role        civic.Role
 	CreatedAt   time.Time
 	RevokedAt   time.Time // zero while the token is live
-}
-
-// CreateToken makes an API token acting as role in the community and returns
-// the token itself, which is shown once: only its SHA-256 is stored.
-func (s *Service) CreateToken(ctx context.Context, communityID string, role civic.Role, name string) (plain string, err error) {
-	defer civic.Wrap(&err, "auth.CreateToken(%s)", name)
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", civic.Errorf(civic.Invalid, "auth.token_name", "a token needs a name saying who uses it")
-	}
-	if !role.Valid() {
-		return "", civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(role))
-	}
-	if needsCommunity(role) && communityID == "" {
-		return "", civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(role))
-	}
-	plain = newSecret("cp_")
-	_, err = s.DB.Exec(ctx, "INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, 0)",
-		communityID, civic.NewID(), name, string(role), hashSecret(plain), db.Millis(s.now()))
-	if err != nil {
-		return "", err
-	}
-	return plain, nil
 }
 
 // VerifyToken returns the actor of a live API token: UserID is the token's
@@ -59,40 +35,47 @@ func (s *Service) VerifyToken(ctx context.Context, plain string) (a civic.Actor,
 	return a, err
 }
 
-// RevokeToken turns a token off for good.
-func (s *Service) RevokeToken(ctx context.Context, id string) (err error) {
-	defer civic.Wrap(&err, "auth.RevokeToken(%s)", id)
-	res, err := s.DB.Exec(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0", db.Millis(s.now()), id)
-	if err != nil {
-		return err
+const tokenColumns = "community_id, id, name, role, created_at, revoked_at"
+
+func scanToken(row db.Scanner) (t Token, err error) {
+	var role string
+	var created, revoked int64
+	if err := row.Scan(&t.CommunityID, &t.ID, &t.Name, &role, &created, &revoked); err != nil {
+		return t, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return civic.Errorf(civic.NotFound, "auth.token_not_found", "no live token %q", id)
+	t.Role, t.CreatedAt = civic.Role(role), db.FromMillis(created)
+	if revoked != 0 {
+		t.RevokedAt = db.FromMillis(revoked)
 	}
-	return nil
+	return t, nil
 }
 
 // Tokens lists a community's tokens, newest first (an empty community lists district and
 // admin tokens).
 func (s *Service) Tokens(ctx context.Context, communityID string) (out []Token, err error) {
 	defer civic.Wrap(&err, "auth.Tokens(%s)", communityID)
-	rows, err := s.DB.Query(ctx, "SELECT community_id, id, name, role, created_at, revoked_at FROM api_tokens WHERE community_id = $1 ORDER BY id DESC", communityID)
-	if err != nil {
-		return nil, err
+	rows, err := s.DB.Query(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE community_id = $1 ORDER BY id DESC", communityID)
+	return db.Collect(rows, err, scanToken)
+}
+
+// TokenByID finds a community's token (never its secret).
+func (s *Service) TokenByID(ctx context.Context, q db.Querier, communityID, id string) (t Token, err error) {
+	defer civic.Wrap(&err, "auth.TokenByID(%s)", id)
+	t, err = scanToken(q.QueryRow(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE community_id = $1 AND id = $2", communityID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, civic.Errorf(civic.NotFound, "auth.token_not_found", "no live token %q", id)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var t Token
-		var role string
-		var created, revoked int64
-		if err := rows.Scan(&t.CommunityID, &t.ID, &t.Name, &role, &created, &revoked); err != nil {
-			return nil, err
-		}
-		t.Role, t.CreatedAt = civic.Role(role), db.FromMillis(created)
-		if revoked != 0 {
-			t.RevokedAt = db.FromMillis(revoked)
-		}
-		out = append(out, t)
+	return t, err
+}
+
+// FindToken finds a token by its id alone, in whichever community it
+// belongs to, for the CLI, which is given only the id (token ids are unique
+// everywhere).
+func (s *Service) FindToken(ctx context.Context, id string) (t Token, err error) {
+	defer civic.Wrap(&err, "auth.FindToken(%s)", id)
+	t, err = scanToken(s.DB.QueryRow(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, civic.Errorf(civic.NotFound, "auth.token_not_found", "no live token %q", id)
 	}
-	return out, rows.Err()
+	return t, err
 }

@@ -47,6 +47,7 @@ type NewUser struct {
 // users hash first (HashNewPassword) and call CreateUserHashed, so the slow
 // hash never holds the single SQLite writer.
 func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User, err error) {
+	defer civic.Wrap(&err, "auth.CreateUser(%s)", nu.Username)
 	hash, err := HashPassword(s.Params, nu.Password)
 	if err != nil {
 		return u, err
@@ -102,46 +103,4 @@ func (s *Service) SetLang(ctx context.Context, userID, lang string) (err error) 
 	}
 	_, err = s.DB.Exec(ctx, "UPDATE users SET lang = $1 WHERE id = $2", lang, userID)
 	return err
-}
-
-// SetPassword replaces a user's password and ends their sessions.
-func (s *Service) SetPassword(ctx context.Context, userID, password string) (err error) {
-	defer civic.Wrap(&err, "auth.SetPassword(%s)", userID)
-	hash, err := HashPassword(s.Params, password)
-	if err != nil {
-		return err
-	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", userID)
-		}
-		_, err = tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID)
-		return err
-	})
-}
-
-// SetDisabled turns a user's access off (ending their sessions) or back on.
-func (s *Service) SetDisabled(ctx context.Context, userID string, disabled bool) (err error) {
-	defer civic.Wrap(&err, "auth.SetDisabled(%s)", userID)
-	v := 0
-	if disabled {
-		v = 1
-	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET disabled = $1 WHERE id = $2", v, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return civic.Errorf(civic.NotFound, "auth.user_not_found", "no user %q", userID)
-		}
-		if disabled {
-			_, err = tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID)
-		}
-		return err
-	})
 }

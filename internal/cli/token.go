@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -54,10 +55,14 @@ func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Ro
 	} else if role != civic.RoleDistrict && role != civic.RoleAdmin {
 		return civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(role))
 	}
-	plain, err := auth.New(d, civic.SystemClock{}).CreateToken(ctx, communityID, role, name)
+	// The platform asks through auth's command, so the token is audited like
+	// one an admin makes. A run of the command is one request, so it gets a
+	// key of its own: running it again makes another token, as asked.
+	t, err := auth.New(d, civic.SystemClock{}).CreateToken(ctx, civic.System, idem.Key(civic.NewID()),
+		auth.CreateTokenRequest{Community: communityID, Role: role, Name: name, Reason: "civicpoints token create"})
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(env.Stdout, plain)
+	_, err = fmt.Fprintln(env.Stdout, t.Secret)
 	return err
 }

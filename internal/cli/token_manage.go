@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -36,10 +37,17 @@ func init() {
 				return civic.Errorf(civic.Invalid, "cli.token_id", "give the token's id: civicpoints token revoke --id ID (see civicpoints token list)")
 			}
 			return withAuth(ctx, cfg, func(d *db.DB, s *auth.Service) error {
-				if err := s.RevokeToken(ctx, id); err != nil {
+				t, err := s.FindToken(ctx, id)
+				if err != nil {
 					return err
 				}
-				_, err := fmt.Fprintf(env.Stdout, "revoked token %s\n", id)
+				// One run, one request: a key of its own (see token create).
+				_, err = s.RevokeToken(ctx, civic.System, idem.Key(civic.NewID()),
+					auth.RevokeTokenRequest{Community: t.CommunityID, Token: t.ID, Reason: "civicpoints token revoke"})
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(env.Stdout, "revoked token %s\n", id)
 				return err
 			})
 		},

@@ -216,24 +216,6 @@ func postAward(ctx context.Context, tx *db.Tx, a ledger.Award, at time.Time) (le
 	return ledger.Result{TransferID: t.ID, Balance: bal}, err
 }
 
-// Reverse undoes an award (or any transfer) with a reason the resident sees,
-// and frees the caps the award used.
-func (s *Service) Reverse(ctx context.Context, actor civic.Actor, communityID, transferID, reason string) (res ledger.Result, err error) {
-	defer civic.Wrap(&err, "earning.Reverse(%s)", transferID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return res, err
-	}
-	reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it")
-	if err != nil {
-		return res, err
-	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		res, _, err = s.Ledger.Reverse(ctx, tx, communityID, transferID, reason, actor, "reverse:"+transferID)
-		return err
-	})
-	return res, err
-}
-
 // SourceKinds are the sources of the transfers earning makes; reversing any
 // of them must run UndoAward (app.New wires it with ledger.Service.OnReverse).
 var SourceKinds = []string{"indicator", "activity", "claim", "suggestion"}

@@ -157,9 +157,11 @@ func TestBulkAwardAndReversal(t *testing.T) {
 			t.Fatalf("balance = %d, want 2", got)
 		}
 		// Reversal frees the cap and the resident sees the reason.
-		_, err = f.s.Reverse(ctx, worker(f.c), f.c, res.Items[0].TransferID, "")
-		wantKey(t, err, "earning.reason_required")
-		if _, err := f.s.Reverse(ctx, worker(f.c), f.c, res.Items[0].TransferID, "录入错误"); err != nil {
+		rev := ledger.ReverseRequest{Community: f.c, Transfer: res.Items[0].TransferID}
+		_, err = f.s.Ledger.ReverseTransfer(ctx, worker(f.c), "rev-1", rev)
+		wantKey(t, err, "ledger.reason_required")
+		rev.Reason = "录入错误"
+		if _, err := f.s.Ledger.ReverseTransfer(ctx, worker(f.c), "rev-1", rev); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.balance(t, f.ids[0]); got != 0 {
@@ -170,7 +172,8 @@ func TestBulkAwardAndReversal(t *testing.T) {
 			t.Fatalf("history = %+v, %v", h, err)
 		}
 		f.award(t, f.ids[0], earning.MediationHelp, 5)
-		_, err = f.s.Reverse(ctx, worker(f.c), f.c, res.Items[0].TransferID, "again")
+		rev.Reason = "again"
+		_, err = f.s.Ledger.ReverseTransfer(ctx, worker(f.c), "rev-2", rev)
 		if civic.ErrorCode(err) != civic.Conflict || f.balance(t, f.ids[0]) != 5 {
 			t.Fatalf("second reversal: %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/ledger"
 )
 
 // The catalogue's caps and positions are bounded and its descriptions capped
@@ -145,7 +146,6 @@ func TestEarningTextCaps(t *testing.T) {
 					Reason: zh(civic.MaxReason + 1), IdemKey: civic.NewID()})
 				return err
 			}()},
-			{"reversal reason", func() error { _, err := f.s.Reverse(ctx, w, f.c, res.TransferID, zh(civic.MaxReason+1)); return err }()},
 		}
 		for _, tt := range tests {
 			if e := civic.AsError(tt.err); e == nil || e.Key != "earning.too_long" {
@@ -155,7 +155,13 @@ func TestEarningTextCaps(t *testing.T) {
 		if err := activity(zh(80), zh(80), zh(civic.MaxText)); err != nil {
 			t.Errorf("activity at the caps: %v", err)
 		}
-		if _, err := f.s.Reverse(ctx, w, f.c, res.TransferID, zh(civic.MaxReason)); err != nil {
+		// Reversals are the ledger's command, with the ledger's words.
+		rev := ledger.ReverseRequest{Community: f.c, Transfer: res.TransferID, Reason: zh(civic.MaxReason + 1)}
+		if _, err := f.s.Ledger.ReverseTransfer(ctx, w, "rev", rev); civic.AsError(err) == nil || civic.AsError(err).Key != "ledger.reason_long" {
+			t.Errorf("reversal reason over the cap: %v, want ledger.reason_long", err)
+		}
+		rev.Reason = zh(civic.MaxReason)
+		if _, err := f.s.Ledger.ReverseTransfer(ctx, w, "rev", rev); err != nil {
 			t.Errorf("reversal reason at the cap: %v", err)
 		}
 	})

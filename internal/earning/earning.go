@@ -13,6 +13,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -46,7 +47,7 @@ func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, b
 		batcher = db.NewBatcher(d, 1, 64)
 	}
 	if lg == nil {
-		lg = ledger.New(d)
+		lg = ledger.New(d, idem.New(d, batcher, clock))
 		for _, k := range SourceKinds {
 			lg.OnReverse(k, UndoAward)
 		}

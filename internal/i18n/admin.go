@@ -7,16 +7,8 @@ func init() {
 		"admin.nav.tokens": {"API 令牌", "API tokens"},
 		"admin.nav.audit":  {"审计日志", "Audit log"},
 
-		"auth.password_weak":       {"密码太容易被猜到：请避免常用密码和用户名，并混合字母与数字或符号", "The password is easy to guess: avoid common passwords and the username, and mix letters with digits or signs"},
-		"admin.unknown_community":  {"没有社区 %q", "There is no community %q"},
-		"admin.unknown_resident":   {"本社区没有居民 %q", "There is no resident %q in this community"},
-		"admin.reason_required":    {"请填写原因，它会记入审计日志", "A reason is required; it is kept in the audit log"},
-		"admin.too_long":           {"文字超过 %d 个字符", "A text is longer than %d characters"},
-		"admin.bad_username":       {"用户名最多 64 个字符，且不能包含空格", "A username has at most 64 characters and no spaces"},
-		"admin.name_required":      {"请填写显示名称", "A display name is required"},
-		"admin.no_registry":        {"居民名册暂不可用", "The resident registry is not available"},
-		"admin.grant_workers_only": {"只有社区工作者可以被授权查看红色组", "Only community workers can be granted the red group"},
-		"admin.self_disable":       {"不能停用自己的账号", "You cannot disable your own account"},
+		"auth.password_weak":      {"密码太容易被猜到：请避免常用密码和用户名，并混合字母与数字或符号", "The password is easy to guess: avoid common passwords and the username, and mix letters with digits or signs"},
+		"admin.unknown_community": {"没有社区 %q", "There is no community %q"},
 
 		"admin.action.auth.user_create":        {"创建用户", "Created a user"},
 		"admin.action.auth.password_reset":     {"重置密码", "Reset a password"},

@@ -29,23 +29,35 @@ import (
 // MaxKeyLen is the longest key accepted, on pages and API alike.
 const MaxKeyLen = 128
 
-// Key is a validated idempotency key: printable ASCII, 1–128 characters.
+// Key is a validated idempotency key (see ParseKey).
 type Key string
 
-// ParseKey validates a key as sent by a form or an Idempotency-Key header.
+// ParseKey is the one rule for a client's idempotency key, on pages (a
+// form's hidden key) and in the API (the Idempotency-Key header) alike: 1–128
+// printable ASCII characters (space to tilde), not blank and not starting or
+// ending with a space. A header cannot carry control characters, proxies and
+// clients disagree on bytes beyond ASCII, and a header's edge spaces are
+// dropped in transit; a key a form could send but a header could not would be
+// one key in one place and another (or none) in the other.
 func ParseKey(s string) (Key, error) {
-	if s == "" {
+	switch {
+	case s == "":
 		return "", civic.Errorf(civic.Invalid, "idem.key_missing", "this request needs an idempotency key (a form's hidden key or the Idempotency-Key header)")
-	}
-	if len(s) > MaxKeyLen {
+	case len(s) > MaxKeyLen:
 		return "", civic.Errorf(civic.Invalid, "idem.key_long", "the idempotency key is longer than %d characters", MaxKeyLen)
+	case s[0] == ' ' || s[len(s)-1] == ' ':
+		return "", errKeyBad()
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return "", civic.Errorf(civic.Invalid, "idem.key_bad", "the idempotency key may hold only printable ASCII characters")
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return "", errKeyBad()
 		}
 	}
 	return Key(s), nil
+}
+
+func errKeyBad() error {
+	return civic.Errorf(civic.Invalid, "idem.key_bad", "the idempotency key must be printable ASCII characters, not blank and without a space at either end")
 }
 
 // Shard names the batcher writer a command runs on. Commands that touch one

@@ -17,6 +17,8 @@ import (
 
 func TestParseKey(t *testing.T) {
 	t.Parallel()
+	// The rule pages and API share (see also ledger.TestValidKey and the
+	// key cases of internal/web and internal/api).
 	cases := []struct {
 		key  string
 		want civic.Code // "" = accepted
@@ -24,12 +26,21 @@ func TestParseKey(t *testing.T) {
 		{"", civic.Invalid},
 		{"a", ""},
 		{"0123456789abcdef-_.~!", ""},
+		{"~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}", ""},
 		{strings.Repeat("k", 128), ""},
 		{strings.Repeat("k", 129), civic.Invalid},
-		{"with space", civic.Invalid},
+		{strings.Repeat("é", 65), civic.Invalid}, // 130 bytes
+		{"with space", ""},
+		{"order 42", ""},
+		{" ", civic.Invalid},
+		{"    ", civic.Invalid},
+		{" lead", civic.Invalid},
+		{"trail ", civic.Invalid},
 		{"tab\tkey", civic.Invalid},
+		{"a\r\nb", civic.Invalid},
 		{"nul\x00key", civic.Invalid},
 		{"新钥匙", civic.Invalid},
+		{"caf\xe9", civic.Invalid},
 		{"del\x7f", civic.Invalid},
 	}
 	for _, c := range cases {

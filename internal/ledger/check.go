@@ -91,19 +91,15 @@ func Check(ctx context.Context, d *db.DB, communityID string) (r Report, err err
 // and whose only parameter is the community, and adds a problem per row
 // (at most 20) described by format. Capabilities that check their own
 // cached figures (the station's stock, the registry's counts) use it too.
-func (r *Report) Find(ctx context.Context, d *db.DB, communityID, query, format string) error {
+func (r *Report) Find(ctx context.Context, d *db.DB, communityID, query, format string) (err error) {
+	defer civic.Wrap(&err, "ledger.Report.Find(%s)", communityID)
 	rows, err := d.Query(ctx, query+fmt.Sprintf(" LIMIT %d", maxListed), communityID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	found, err := db.Collect(rows, err, func(row db.Scanner) (string, error) {
 		var id string
 		var a, b int64
-		if err := rows.Scan(&id, &a, &b); err != nil {
-			return err
-		}
-		r.Problems = append(r.Problems, fmt.Sprintf(format, id, a, b))
-	}
-	return rows.Err()
+		err := row.Scan(&id, &a, &b)
+		return fmt.Sprintf(format, id, a, b), err
+	})
+	r.Problems = append(r.Problems, found...)
+	return err
 }

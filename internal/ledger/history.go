@@ -60,30 +60,7 @@ func History(ctx context.Context, d *db.DB, communityID, residentID, cursor stri
 			AND (p.created_at < $3 OR (p.created_at = $3 AND p.transfer_id < $4))
 		ORDER BY p.created_at DESC, p.transfer_id DESC LIMIT $5`,
 		communityID, residentID, before, beforeID, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e HistoryEntry
-		var ms int64
-		var kind string
-		var reverses, revID, revReason sql.NullString
-		var msg string
-		if err := rows.Scan(&e.TransferID, &e.Points, &ms, &kind, &e.Reason, &e.Source.Kind, &e.Source.ID,
-			&e.Indicator, &e.RuleVersion, &e.ActorName, &reverses, &revID, &revReason, &msg); err != nil {
-			return nil, "", err
-		}
-		if msg != "" {
-			if err := json.Unmarshal([]byte(msg), &e.ReasonMsg); err != nil {
-				return nil, "", fmt.Errorf("transfer %s: reason_msg: %w", e.TransferID, err)
-			}
-		}
-		e.Kind, e.At, e.ReversesID = Kind(kind), db.FromMillis(ms), reverses.String
-		e.Reversed, e.ReversedBy, e.Reversal = revID.Valid, revID.String, revReason.String
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	if out, err = db.Collect(rows, err, scanHistory); err != nil {
 		return nil, "", err
 	}
 	if len(out) > limit {
@@ -92,4 +69,23 @@ func History(ctx context.Context, d *db.DB, communityID, residentID, cursor stri
 		next = strconv.FormatInt(db.Millis(last.At), 10) + "." + last.TransferID
 	}
 	return out, next, nil
+}
+
+func scanHistory(row db.Scanner) (e HistoryEntry, err error) {
+	var ms int64
+	var kind string
+	var reverses, revID, revReason sql.NullString
+	var msg string
+	if err := row.Scan(&e.TransferID, &e.Points, &ms, &kind, &e.Reason, &e.Source.Kind, &e.Source.ID,
+		&e.Indicator, &e.RuleVersion, &e.ActorName, &reverses, &revID, &revReason, &msg); err != nil {
+		return e, err
+	}
+	if msg != "" {
+		if err := json.Unmarshal([]byte(msg), &e.ReasonMsg); err != nil {
+			return e, fmt.Errorf("transfer %s: reason_msg: %w", e.TransferID, err)
+		}
+	}
+	e.Kind, e.At, e.ReversesID = Kind(kind), db.FromMillis(ms), reverses.String
+	e.Reversed, e.ReversedBy, e.Reversal = revID.Valid, revID.String, revReason.String
+	return e, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Stored is the first answer given to an idempotent request.
@@ -21,7 +22,7 @@ type Stored struct {
 
 // MaxKeyLen is the longest idempotency key a client may send, on pages and
 // in the API alike (DESIGN.md §7).
-const MaxKeyLen = 128
+const MaxKeyLen = idem.MaxKeyLen
 
 // maxNamespaceLen is room for the prefix a caller puts before a client's key
 // to keep its keys apart from another caller's ("web:"), so a client key of
@@ -38,30 +39,22 @@ const (
 	KeyNotPrintable          // a byte outside printable ASCII, only spaces, or a space at either end
 )
 
-// ValidKey is the one rule for a client's idempotency key, used by the form
-// helper of the pages and by the API: 1–128 printable ASCII characters
-// (space to tilde), not blank and not starting or ending with a space. A
-// header cannot carry control characters, proxies and clients disagree on
-// bytes beyond ASCII, and a header's edge spaces are dropped in transit; a
-// key a form could send but a header could not would be one key in one place
-// and another (or none) in the other.
-func ValidKey(key string) KeyFault { return keyFault(key, MaxKeyLen) }
-
-func keyFault(key string, maxLen int) KeyFault {
-	switch {
-	case key == "":
+// ValidKey judges a client's idempotency key by the one rule, idem.ParseKey
+// (1–128 printable ASCII characters, not blank, no space at either end), and
+// says what is wrong with it, for callers that word the refusal themselves
+// (the pages speak of a form's one-time key, the API of its header).
+func ValidKey(key string) KeyFault {
+	_, err := idem.ParseKey(key)
+	if err == nil {
+		return KeyOK
+	}
+	switch civic.AsError(err).Key {
+	case "idem.key_missing":
 		return KeyMissing
-	case len(key) > maxLen:
+	case "idem.key_long":
 		return KeyTooLong
-	case key[0] == ' ' || key[len(key)-1] == ' ':
-		return KeyNotPrintable
 	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < 0x20 || key[i] > 0x7e {
-			return KeyNotPrintable
-		}
-	}
-	return KeyOK
+	return KeyNotPrintable
 }
 
 // ParseKey checks a client's Idempotency-Key header by ValidKey, with an
@@ -71,9 +64,20 @@ func ParseKey(key string) error { return keyError(ValidKey(key), MaxKeyLen) }
 // CheckKey checks a key as a capability receives it: a client's key (already
 // checked by ParseKey or the form helper), possibly behind its caller's
 // namespace prefix, so a key no client could have sent never reaches the
-// ledger either.
+// ledger either. idem.ParseKey judges at most MaxKeyLen bytes, so a longer
+// key is judged by its first and its last MaxKeyLen bytes: together they
+// cover all of it (it is at most MaxKeyLen+maxNamespaceLen long), the first
+// holds its leading byte and the last its trailing one.
 func CheckKey(key string) error {
-	return keyError(keyFault(key, MaxKeyLen+maxNamespaceLen), MaxKeyLen+maxNamespaceLen)
+	const maxLen = MaxKeyLen + maxNamespaceLen
+	if len(key) > maxLen {
+		return keyError(KeyTooLong, maxLen)
+	}
+	n := min(len(key), MaxKeyLen)
+	if f := ValidKey(key[:n]); f != KeyOK {
+		return keyError(f, maxLen)
+	}
+	return keyError(ValidKey(key[len(key)-n:]), maxLen)
 }
 
 func keyError(f KeyFault, maxLen int) error {

@@ -293,7 +293,7 @@ func TestLastUnit(t *testing.T) {
 // wired is the ledger as app.New wires it: reversals undo the station's and
 // earning's rows.
 func wired(d *db.DB) *ledger.Service {
-	lg := ledger.New(d)
+	lg := ledger.New(d, nil)
 	lg.OnReverse(station.SourceOrder, station.UndoRedemption)
 	for _, k := range earning.SourceKinds {
 		lg.OnReverse(k, earning.UndoAward)
@@ -310,7 +310,7 @@ func TestReverseUnwiredFailsLoudly(t *testing.T) {
 		ctx := context.Background()
 		c := dbtest.Community(t, d, "c")
 		award := award(t, d, c, residents(t, d, c, 1)[0], 5)
-		onlyStation := ledger.New(d)
+		onlyStation := ledger.New(d, nil)
 		onlyStation.OnReverse(station.SourceOrder, station.UndoRedemption)
 		err := d.WithTx(ctx, func(tx *db.Tx) error {
 			_, _, err := onlyStation.Reverse(ctx, tx, c, award.TransferID, "mistake", worker, "")

@@ -29,7 +29,8 @@ type Award struct {
 }
 
 // AwardPoints posts an award; the points count toward the earned total.
-func AwardPoints(ctx context.Context, tx *db.Tx, a Award) (Result, error) {
+func AwardPoints(ctx context.Context, tx *db.Tx, a Award) (_ Result, err error) {
+	defer civic.Wrap(&err, "ledger.AwardPoints(%s)", a.ResidentID)
 	if err := checkPoints(a.Points); err != nil {
 		return Result{}, err
 	}
@@ -59,7 +60,8 @@ type Spend struct {
 }
 
 // Redeem posts a redemption; it never lowers the earned total.
-func Redeem(ctx context.Context, tx *db.Tx, s Spend) (Result, error) {
+func Redeem(ctx context.Context, tx *db.Tx, s Spend) (_ Result, err error) {
+	defer civic.Wrap(&err, "ledger.Redeem(%s)", s.ResidentID)
 	if err := checkPoints(s.Points); err != nil {
 		return Result{}, err
 	}
@@ -122,6 +124,7 @@ func (s *Service) Reverse(ctx context.Context, tx *db.Tx, communityID, transferI
 
 // GetTransfer reads a transfer and its postings.
 func GetTransfer(ctx context.Context, q db.Querier, communityID, id string) (t Transfer, err error) {
+	defer civic.Wrap(&err, "ledger.GetTransfer(%s)", id)
 	var kind string
 	var reverses sql.NullString
 	var created, earns int64
@@ -138,18 +141,10 @@ func GetTransfer(ctx context.Context, q db.Querier, communityID, id string) (t T
 	t.Kind, t.ReversesID, t.Earns, t.CreatedAt = Kind(kind), reverses.String, earns != 0, db.FromMillis(created)
 	rows, err := q.Query(ctx, "SELECT account_id, amount FROM ledger_postings WHERE community_id = $1 AND transfer_id = $2 ORDER BY account_id",
 		communityID, id)
-	if err != nil {
-		return t, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p Posting
-		if err := rows.Scan(&p.AccountID, &p.Amount); err != nil {
-			return t, err
-		}
-		t.Postings = append(t.Postings, p)
-	}
-	return t, rows.Err()
+	t.Postings, err = db.Collect(rows, err, func(row db.Scanner) (p Posting, err error) {
+		return p, row.Scan(&p.AccountID, &p.Amount)
+	})
+	return t, err
 }
 
 func checkPoints(p int64) error {

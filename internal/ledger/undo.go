@@ -6,6 +6,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Undo undoes, in the reversal's own transaction, what a capability did
@@ -19,12 +20,17 @@ type Undo func(ctx context.Context, tx *db.Tx, orig, reversal Transfer, actor ci
 // of uncollected orders) undoes the same things, and a source kind nobody
 // wired fails loudly instead of leaving stock or caps behind.
 type Service struct {
-	DB    *db.DB
+	DB *db.DB
+	// Idem runs the ledger's commands (ReverseTransfer) once per key; nil
+	// for a service that only reverses inside its callers' transactions.
+	Idem  *idem.Store
 	undos map[string][]Undo
 }
 
-// New returns the ledger's service over d.
-func New(d *db.DB) *Service { return &Service{DB: d, undos: map[string][]Undo{}} }
+// New returns the ledger's service over d, its commands run through st.
+func New(d *db.DB, st *idem.Store) *Service {
+	return &Service{DB: d, Idem: st, undos: map[string][]Undo{}}
+}
 
 // OnReverse registers what reversing a transfer from sourceKind ("order",
 // "indicator", …) undoes. Wire it once, in app.New, before serving.

@@ -188,7 +188,7 @@ func TestSeedDemo(t *testing.T) {
 
 // wired is the ledger as app.New wires it for the station.
 func wired(d *db.DB) *ledger.Service {
-	lg := ledger.New(d)
+	lg := ledger.New(d, nil)
 	lg.OnReverse(station.SourceOrder, station.UndoRedemption)
 	return lg
 }

@@ -3,50 +3,21 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
 // Helpers shared by the admin pages (users, one user, API tokens, audit log).
+// The pages translate forms into auth's commands (auth.Service.AddUser,
+// ResetPassword, SetAccess, Unlock, CreateToken, RevokeToken), which check
+// the admin, validate, run once per form key and audit.
 
 // adminRoles guards every admin page.
 var adminRoles = []civic.Role{civic.RoleAdmin}
-
-// maxReason bounds the free text an admin writes into the audit log.
-const maxReason = 200
-
-// secretFields never reach the request hash of a form: the hash is stored
-// with the idempotency key, and an unsalted SHA-256 over a form whose other
-// fields are known would let a weak password be guessed from it.
-var secretFields = map[string]bool{"password": true}
-
-// adminOnce runs fn once for the form's hidden key (s.once), sharded on one
-// admin writer: a double submit or a resent form returns the first answer in
-// out and writes nothing again. The path joins the hash, so one key cannot
-// be replayed against another user or token.
-func (s *Server) adminOnce(r *http.Request, out any, fn func(tx *db.Tx) (any, error)) error {
-	a, _ := ActorFrom(r.Context())
-	form := url.Values{"_path": {r.URL.Path}}
-	for k, v := range r.PostForm {
-		if !secretFields[k] {
-			form[k] = v
-		}
-	}
-	return s.once(r.Context(), a, "admin", r.PostFormValue("key"), form, out, fn)
-}
-
-// adminAudit writes one audit entry for an admin's change, filed under the
-// community of what changed, so that community's log shows it.
-func (s *Server) adminAudit(ctx context.Context, tx *db.Tx, a civic.Actor, communityID, action, kind, subject, reason string) error {
-	e := auth.EntryFor(a, action, kind, subject, reason, s.Clock.Now())
-	e.CommunityID = communityID
-	return auth.Audit(ctx, tx, e)
-}
 
 // adminCommunities lists every community for the pickers, with a map from
 // id to name for the lists.
@@ -92,30 +63,17 @@ func (c adminCommunities) communityID(slug string) (string, error) {
 	return "", civic.Errorf(civic.Invalid, "admin.unknown_community", "there is no community %q", slug)
 }
 
-// adminReason reads the reason of a change: required where it matters (a
-// reset, disabling, a revocation), bounded always.
-func adminReason(r *http.Request, required bool) (string, error) {
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if required && reason == "" {
-		return "", civic.Errorf(civic.Invalid, "admin.reason_required", "a reason is required; it is kept in the audit log")
+// formPassword reads a form's password choice: generated (shown once on the
+// result page) or typed by the admin.
+func formPassword(r *http.Request) auth.NewPassword {
+	if r.PostFormValue("password_mode") == "set" {
+		return auth.NewPassword{Password: r.PostFormValue("password")}
 	}
-	if len([]rune(reason)) > maxReason {
-		return "", civic.Errorf(civic.Invalid, "admin.too_long", "a text is longer than %d characters", maxReason)
-	}
-	return reason, nil
+	return auth.NewPassword{Generate: true}
 }
 
-// adminPassword reads the password choice of a form: generated (shown once
-// on the result page) or typed by the admin and checked for strength.
-func (s *Server) adminPassword(r *http.Request, username string) (plain string, generated bool, hash string, err error) {
-	if r.PostFormValue("password_mode") == "set" {
-		plain = r.PostFormValue("password")
-		if err := auth.CheckPasswordStrength(username, plain); err != nil {
-			return "", false, "", err
-		}
-	} else {
-		plain, generated = auth.GeneratePassword(), true
-	}
-	hash, err = s.Auth.HashNewPassword(plain)
-	return plain, generated, hash, err
+// adminKey reads the form's hidden key as the admin's commands take it.
+func adminKey(r *http.Request) (idem.Key, error) {
+	key, err := formKey(r)
+	return idem.Key(key), err
 }

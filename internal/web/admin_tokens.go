@@ -7,7 +7,6 @@ import (
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 )
 
 // API tokens, per community: the list (never a secret: only its SHA-256 is
@@ -41,11 +40,12 @@ type adminTokensData struct {
 	Created     *createdToken
 }
 
-// createdToken is the stored answer of a creation: never the secret.
+// createdToken is a token just made, as the page shows it: its secret only
+// to the request that made it (auth.CreatedToken).
 type createdToken struct {
-	ID, Name, Community, Nonce string
-	Role                       civic.Role
-	Secret                     string `json:"-"` // set only for the request that created it
+	ID, Name, Community string
+	Role                civic.Role
+	Secret              string
 }
 
 func (s *Server) adminTokensData(r *http.Request, scope string, form tokenForm) (d adminTokensData, err error) {
@@ -118,38 +118,21 @@ func (s *Server) adminTokensCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	communityID, err := cs.communityID(f.Community)
+	key, err := adminKey(r)
+	var communityID string
+	if err == nil {
+		communityID, err = cs.communityID(f.Community)
+	}
+	var ct auth.CreatedToken
+	if err == nil {
+		ct, err = s.Auth.CreateToken(ctx, a, key, auth.CreateTokenRequest{Community: communityID, Role: role, Name: f.Name, Reason: f.Reason})
+	}
 	if err != nil {
 		return refuse(err)
 	}
-	if len([]rune(f.Name)) > maxReason {
-		return refuse(civic.Errorf(civic.Invalid, "admin.too_long", "a text is longer than %d characters", maxReason))
-	}
-	reason, err := adminReason(r, false)
-	if err != nil {
-		return refuse(err)
-	}
-	var res createdToken
-	nonce, secret := newFormKey(), ""
-	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-		t, plain, err := s.Auth.CreateTokenTx(ctx, tx, communityID, role, f.Name)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.adminAudit(ctx, tx, a, t.CommunityID, "auth.token_create", "token", t.ID, reason); err != nil {
-			return nil, err
-		}
-		secret = plain
-		return createdToken{ID: t.ID, Name: t.Name, Role: t.Role, Community: cs.Names[t.CommunityID], Nonce: nonce}, nil
-	})
-	if err != nil {
-		return refuse(err)
-	}
-	// Only the request whose transaction stored the token shows its secret;
-	// a replay (a double submit, a reload) cannot: it is not kept anywhere.
-	if res.Nonce == nonce {
-		res.Secret = secret
-	}
+	// Only the request that made the token shows its secret; a replay (a
+	// double submit, a reload) cannot: it is not kept anywhere.
+	res := createdToken{ID: ct.ID, Name: ct.Name, Role: ct.Role, Community: cs.Names[ct.CommunityID], Secret: ct.Secret}
 	d, err := s.adminTokensData(r, scope, tokenForm{})
 	if err != nil {
 		return err
@@ -175,19 +158,9 @@ func (s *Server) adminTokensRevoke(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	reason, err := adminReason(r, true)
-	var res changedUser
+	key, err := adminKey(r)
 	if err == nil {
-		err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-			t, err := s.Auth.RevokeTokenTx(ctx, tx, communityID, r.PathValue("id"))
-			if err != nil {
-				return nil, err
-			}
-			if err := s.adminAudit(ctx, tx, a, t.CommunityID, "auth.token_revoke", "token", t.ID, reason); err != nil {
-				return nil, err
-			}
-			return changedUser{UserID: t.ID}, nil
-		})
+		_, err = s.Auth.RevokeToken(ctx, a, key, auth.RevokeTokenRequest{Community: communityID, Token: r.PathValue("id"), Reason: r.PostFormValue("reason")})
 	}
 	if err != nil {
 		if civic.ErrorCode(err) == civic.Internal {

@@ -5,7 +5,6 @@ import (
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 )
 
 // One user, as the admin sees them: reset the password (generated and shown
@@ -88,54 +87,28 @@ func (s *Server) refuseUserForm(w http.ResponseWriter, r *http.Request, form str
 	return s.reshow(w, r, err, "admin_user", d)
 }
 
-// changedUser is the stored answer of a change: never a password. Nonce
-// tells the request that made the change from a replay of it.
-type changedUser struct{ UserID, Nonce string }
-
 func (s *Server) adminUserPassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a, _ := ActorFrom(ctx)
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
+	key, err := adminKey(r)
+	var res auth.UserChange
+	if err == nil {
+		res, err = s.Auth.ResetPassword(ctx, a, key, auth.ResetPasswordRequest{User: r.PathValue("id"), Password: formPassword(r), Reason: r.PostFormValue("reason")})
 	}
-	reason, err := adminReason(r, true)
-	if err != nil {
-		return s.refuseUserForm(w, r, "password", err)
-	}
-	plain, generated, hash, err := s.adminPassword(r, u.Username)
 	if err != nil {
 		return s.refuseUserForm(w, r, "password", err)
 	}
-	var res changedUser
-	nonce := newFormKey()
-	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-		if _, err := s.Auth.SetPasswordHash(ctx, tx, u.ID, hash); err != nil {
-			return nil, err
-		}
-		if err := s.adminAudit(ctx, tx, a, u.CommunityID, "auth.password_reset", "user", u.ID, reason); err != nil {
-			return nil, err
-		}
-		return changedUser{UserID: u.ID, Nonce: nonce}, nil
-	})
-	if err != nil {
-		return s.refuseUserForm(w, r, "password", err)
-	}
-	d, err := s.adminUserData(r, u.ID)
+	d, err := s.adminUserData(r, res.UserID)
 	if err != nil {
 		return err
 	}
 	// Only the request whose answer was stored shows its password; a replay
 	// (or a twin that committed first) has none to show.
-	done := res.Nonce == nonce
-	d.Done = &adminDone{Replayed: !done}
-	if generated && done {
-		d.Done.Password = plain
-	}
-	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.password_reset", u.Username), Data: d})
+	d.Done = &adminDone{Password: res.Password, Replayed: !res.Fresh}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.password_reset", d.User.Username), Data: d})
 }
 
 func (s *Server) adminUserAccess(w http.ResponseWriter, r *http.Request) error {
@@ -144,36 +117,16 @@ func (s *Server) adminUserAccess(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
 	disable := r.PostFormValue("disabled") == "1"
-	reason, err := adminReason(r, true)
-	if err == nil && disable && u.ID == a.UserID {
-		err = civic.Errorf(civic.Invalid, "admin.self_disable", "you cannot disable your own account")
+	key, err := adminKey(r)
+	var res auth.UserChange
+	if err == nil {
+		res, err = s.Auth.SetAccess(ctx, a, key, auth.AccessRequest{User: r.PathValue("id"), Disabled: disable, Reason: r.PostFormValue("reason")})
 	}
 	if err != nil {
 		return s.refuseUserForm(w, r, "access", err)
 	}
-	action := "auth.user_enable"
-	if disable {
-		action = "auth.user_disable"
-	}
-	var res changedUser
-	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-		if _, err := s.Auth.SetDisabledTx(ctx, tx, u.ID, disable); err != nil {
-			return nil, err
-		}
-		if err := s.adminAudit(ctx, tx, a, u.CommunityID, action, "user", u.ID, reason); err != nil {
-			return nil, err
-		}
-		return changedUser{UserID: u.ID}, nil
-	})
-	if err != nil {
-		return s.refuseUserForm(w, r, "access", err)
-	}
-	d, err := s.adminUserData(r, u.ID)
+	d, err := s.adminUserData(r, res.UserID)
 	if err != nil {
 		return err
 	}
@@ -181,7 +134,7 @@ func (s *Server) adminUserAccess(w http.ResponseWriter, r *http.Request) error {
 	if disable {
 		msg = "admin.user.disabled"
 	}
-	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, msg, u.Username), Data: d})
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, msg, d.User.Username), Data: d})
 }
 
 // adminUserUnlock clears the failed logins that lock a user out (from
@@ -193,32 +146,18 @@ func (s *Server) adminUserUnlock(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r, 0); err != nil {
 		return err
 	}
-	u, err := s.Auth.UserByID(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
+	key, err := adminKey(r)
+	var res auth.UserChange
+	if err == nil {
+		res, err = s.Auth.Unlock(ctx, a, key, auth.UnlockRequest{User: r.PathValue("id"), Reason: r.PostFormValue("reason")})
 	}
-	reason, err := adminReason(r, true)
-	if err != nil {
-		return s.refuseUserForm(w, r, "unlock", err)
-	}
-	var res changedUser
-	nonce := newFormKey()
-	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-		if err := s.Auth.UnlockTx(ctx, tx, u.ID); err != nil {
-			return nil, err
-		}
-		if err := s.adminAudit(ctx, tx, a, u.CommunityID, "auth.user_unlock", "user", u.ID, reason); err != nil {
-			return nil, err
-		}
-		return changedUser{UserID: u.ID, Nonce: nonce}, nil
-	})
 	if err != nil {
 		return s.refuseUserForm(w, r, "unlock", err)
 	}
-	d, err := s.adminUserData(r, u.ID)
+	d, err := s.adminUserData(r, res.UserID)
 	if err != nil {
 		return err
 	}
-	d.Done = &adminDone{Replayed: res.Nonce != nonce}
-	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.unlocked", u.Username), Data: d})
+	d.Done = &adminDone{Replayed: !res.Fresh}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.user.unlocked", d.User.Username), Data: d})
 }

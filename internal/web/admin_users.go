@@ -7,7 +7,6 @@ import (
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 )
 
 // The admin's user list (filtered by community and role, keyset paginated)
@@ -120,30 +119,16 @@ func (s *Server) adminUsersCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 		return s.reshow(w, r, err, "admin_users", d)
 	}
-	nu, err := s.checkUserForm(r, f)
-	if err != nil {
-		return refuse(err)
+	req := auth.AddUserRequest{Username: f.Username, Name: f.Name, Role: civic.Role(f.Role), Resident: f.ResidentID,
+		RedGroup: f.RedGroup, Password: formPassword(r), Reason: f.Reason}
+	key, err := adminKey(r)
+	if err == nil {
+		req.Community, err = s.userCommunity(r, req.Role, f.Community)
 	}
-	reason, err := adminReason(r, false)
-	if err != nil {
-		return refuse(err)
+	var res auth.UserChange
+	if err == nil {
+		res, err = s.Auth.AddUser(ctx, a, key, req)
 	}
-	plain, generated, hash, err := s.adminPassword(r, nu.Username)
-	if err != nil {
-		return refuse(err)
-	}
-	var res changedUser
-	nonce := newFormKey()
-	err = s.adminOnce(r, &res, func(tx *db.Tx) (any, error) {
-		u, err := s.Auth.CreateUserHashed(ctx, tx, nu, hash)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.adminAudit(ctx, tx, a, u.CommunityID, "auth.user_create", "user", u.ID, reason); err != nil {
-			return nil, err
-		}
-		return changedUser{UserID: u.ID, Nonce: nonce}, nil
-	})
 	if err != nil {
 		return refuse(err)
 	}
@@ -153,63 +138,19 @@ func (s *Server) adminUsersCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	// Only the request that created the user shows its password: a replay
 	// (a double submit, a reload) has no password to show.
-	d.Done = &adminDone{Replayed: res.Nonce != nonce}
-	if generated && res.Nonce == nonce {
-		d.Done.Password = plain
-	}
-	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.users.created", nu.Username), Data: d})
+	d.Done = &adminDone{Password: res.Password, Replayed: !res.Fresh}
+	return s.RenderStatus(w, r, http.StatusOK, "admin_user", View{Flash: s.T(r, "admin.users.created", req.Username), Data: d})
 }
 
-// checkUserForm turns the form into a NewUser, refusing what CreateUser
-// would refuse and what only the pages know: an unknown community, a
-// resident who is not registered there, a grant for a role that has none.
-func (s *Server) checkUserForm(r *http.Request, f userForm) (nu auth.NewUser, err error) {
-	nu = auth.NewUser{Username: f.Username, Name: f.Name, Role: civic.Role(f.Role)}
-	switch {
-	case nu.Username == "":
-		return nu, civic.Errorf(civic.Invalid, "auth.username_empty", "a username is required")
-	case len([]rune(nu.Username)) > 64 || strings.ContainsAny(nu.Username, " \t\r\n"):
-		return nu, civic.Errorf(civic.Invalid, "admin.bad_username", "a username has at most 64 characters and no spaces")
-	case nu.Name == "":
-		return nu, civic.Errorf(civic.Invalid, "admin.name_required", "a display name is required")
-	case len([]rune(nu.Name)) > maxReason:
-		return nu, civic.Errorf(civic.Invalid, "admin.too_long", "a text is longer than %d characters", maxReason)
-	case !nu.Role.Valid():
-		return nu, civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", f.Role)
+// userCommunity resolves the community picked for a new user; district and
+// admin users belong to none, whatever the picker says.
+func (s *Server) userCommunity(r *http.Request, role civic.Role, slug string) (string, error) {
+	if role == civic.RoleDistrict || role == civic.RoleAdmin || strings.TrimSpace(slug) == "" {
+		return "", nil
 	}
-	global := nu.Role == civic.RoleDistrict || nu.Role == civic.RoleAdmin
-	if !global {
-		if strings.TrimSpace(f.Community) == "" {
-			return nu, civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", f.Role)
-		}
-		cs, err := s.adminCommunities(r.Context())
-		if err != nil {
-			return nu, err
-		}
-		if nu.CommunityID, err = cs.communityID(f.Community); err != nil {
-			return nu, err
-		}
+	cs, err := s.adminCommunities(r.Context())
+	if err != nil {
+		return "", err
 	}
-	if nu.Role == civic.RoleResident {
-		if f.ResidentID == "" {
-			return nu, civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
-		}
-		if s.Registry == nil {
-			return nu, civic.Errorf(civic.Unavailable, "admin.no_registry", "the resident registry is not available")
-		}
-		if err := s.Registry.ResidentActive(r.Context(), nu.CommunityID, f.ResidentID); err != nil {
-			if civic.ErrorCode(err) == civic.NotFound {
-				return nu, civic.Errorf(civic.Invalid, "admin.unknown_resident", "there is no resident %q in this community", f.ResidentID)
-			}
-			return nu, err
-		}
-		nu.ResidentID = f.ResidentID
-	}
-	if f.RedGroup {
-		if nu.Role != civic.RoleWorker {
-			return nu, civic.Errorf(civic.Invalid, "admin.grant_workers_only", "only community workers can be granted the red group")
-		}
-		nu.Grants = []string{auth.GrantRedGroup}
-	}
-	return nu, nil
+	return cs.communityID(slug)
 }

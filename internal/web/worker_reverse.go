@@ -5,14 +5,15 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
 // Reversing an award: the worker looks the transfer up, gives a reason the
 // resident sees, and the points go back; the caps the award used are freed.
 // The form carries a hidden idempotency key, so a resent form returns the
-// first reversal instead of an error or a second one.
+// first reversal instead of an error or a second one; the reversal itself is
+// ledger.Service.ReverseTransfer, the API's too.
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/reverse", Roles: wk, Handler: (*Server).workerReverse})
@@ -68,7 +69,6 @@ func (s *Server) workerReversePost(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := reverseData{TransferID: strings.TrimSpace(r.PostFormValue("transfer")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-	var res ledger.Result
 	// Without its key the form is refused and shown again with a fresh one.
 	key, err := formKey(r)
 	if err == nil {
@@ -77,17 +77,9 @@ func (s *Server) workerReversePost(w http.ResponseWriter, r *http.Request) error
 	if derr := s.reverseData(r, a, &d); err == nil {
 		err = derr
 	}
-	if err == nil && d.Reason == "" {
-		err = civic.Errorf(civic.Invalid, "earning.reason_required", "a reason is required; the resident sees it")
-	}
-	if err == nil && len([]rune(d.Reason)) > 200 {
-		err = civic.Errorf(civic.Invalid, "earning.too_long", "a text is longer than %d characters", 200)
-	}
+	var res ledger.Result
 	if err == nil {
-		err = s.once(ctx, a, a.CommunityID+"/reverse", d.Key, r.PostForm, &res, func(tx *db.Tx) (any, error) {
-			out, _, err := s.Ledger.Reverse(ctx, tx, a.CommunityID, d.TransferID, d.Reason, a, "reverse:"+d.TransferID)
-			return out, err
-		})
+		res, err = s.Ledger.ReverseTransfer(ctx, a, idem.Key(key), ledger.ReverseRequest{Community: a.CommunityID, Transfer: d.TransferID, Reason: d.Reason})
 	}
 	if err != nil {
 		return s.reshow(w, r, err, "worker_reverse", d)

@@ -53,7 +53,8 @@ func TestResidentSeesPointsAndReversalReason(t *testing.T) {
 		Indicator: earning.MediationHelp, Points: 5, Reason: "调解邻里纠纷", IdemKey: "k2"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.App.Earning.Reverse(ctx, w, srv.CommunityID, res.TransferID, "录入错误，应为另一位居民"); err != nil {
+	if _, err := srv.App.Ledger.ReverseTransfer(ctx, w, "rev-1", ledger.ReverseRequest{Community: srv.CommunityID, Transfer: res.TransferID,
+		Reason: "录入错误，应为另一位居民"}); err != nil {
 		t.Fatal(err)
 	}
 	tab := NewTab(t)
