@@ -20,6 +20,7 @@ import (
 	"civicpoints/internal/earning"
 	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
 )
@@ -34,12 +35,11 @@ type Residents interface {
 	ListResidents(ctx context.Context, communityID, cursor string, limit int) ([]registry.ResidentSummary, string, error)
 }
 
-// Awarder checks an award against the community's indicator catalogue
-// (rule, range, caps, resident active) and posts it with its rule version
-// (internal/earning).
+// Awarder is earning's Award command, the one the award page calls too: it
+// checks the actor, the indicator's rule, the caps and the resident, and
+// posts the award once per key (internal/earning).
 type Awarder interface {
-	CheckAward(ctx context.Context, communityID string, r earning.AwardRequest) (*earning.Indicator, error)
-	AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r earning.AwardRequest) (ledger.Result, error)
+	Award(ctx context.Context, by civic.Actor, key idem.Key, r earning.AwardRequest) (ledger.Result, error)
 }
 
 // Server serves the API.

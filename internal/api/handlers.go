@@ -69,16 +69,31 @@ func (s *Server) award(w http.ResponseWriter, r *http.Request) error {
 	if err := required("resident_id", req.ResidentID, "indicator", req.Indicator, "reason", req.Reason); err != nil {
 		return err
 	}
-	cid, actor := r.PathValue("community_id"), actorOf(r)
-	ar := earning.AwardRequest{ResidentID: req.ResidentID, Indicator: req.Indicator, Points: req.Points, Reason: req.Reason}
-	check := func() (err error) {
-		ar.Checked, err = s.Awards.CheckAward(r.Context(), cid, ar)
+	key, err := commandKey(r)
+	if err != nil {
 		return err
 	}
-	return s.idempotentAfter(w, r, req.ResidentID, req, check, func(tx *db.Tx, key string) (any, error) {
-		ar.IdemKey = key
-		return s.Awards.AwardTx(r.Context(), tx, actor, cid, ar)
-	})
+	ctx, replayed := idem.WithReplayFlag(r.Context())
+	res, err := s.Awards.Award(ctx, actorOf(r), key, earning.AwardRequest{Community: r.PathValue("community_id"),
+		Resident: req.ResidentID, Indicator: req.Indicator, Points: req.Points, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	if *replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, res)
+	return nil
+}
+
+// commandKey is the Idempotency-Key a command runs under, judged by the one
+// rule the pages judge their forms' keys by (ledger.ParseKey).
+func commandKey(r *http.Request) (idem.Key, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if err := ledger.ParseKey(key); err != nil {
+		return "", err
+	}
+	return idem.Key(key), nil
 }
 
 type redemptionRequest struct {

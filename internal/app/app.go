@@ -95,7 +95,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	// the station counter (VerifyCode when set, else credit's Verify).
 	a.Idem = idem.New(d, a.Batch, clock)
 	a.Ledger = ledger.New(d, a.Idem)
-	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger)
+	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger, a.Idem)
 	wireUndos(a.Ledger)
 	return a
 }

@@ -43,10 +43,12 @@ func (a *App) ScratchCommunity(ctx context.Context, slug string, n int) (s Scrat
 	if err := a.Earning.SeedDefaults(ctx, s.CommunityID); err != nil {
 		return s, err
 	}
-	_, err = a.Earning.SaveIndicator(ctx, s.Worker, s.CommunityID, earning.Indicator{
-		Code: BenchIndicator, Category: "volunteer", NameZH: "压测", NameEN: "Load test", Position: 99,
-		Rule: earning.Rule{Kind: earning.Range, Min: 1, Max: 100},
-	})
+	_, missing := a.Earning.Indicator(ctx, s.CommunityID, BenchIndicator)
+	_, err = a.Earning.SaveIndicator(ctx, s.Worker, idem.Key("scratch-"+civic.NewID()), earning.IndicatorRequest{
+		Community: s.CommunityID, New: civic.ErrorCode(missing) == civic.NotFound, Indicator: earning.Indicator{
+			Code: BenchIndicator, Category: "volunteer", NameZH: "压测", NameEN: "Load test", Position: 99,
+			Rule: earning.Rule{Kind: earning.Range, Min: 1, Max: 100},
+		}})
 	if err != nil {
 		return s, err
 	}

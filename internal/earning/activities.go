@@ -10,6 +10,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Activity is something residents sign up for and attend.
@@ -45,21 +46,25 @@ func scanActivity(row interface{ Scan(...any) error }) (a Activity, err error) {
 	return a, err
 }
 
-// Publish creates an activity.
-func (s *Service) Publish(ctx context.Context, actor civic.Actor, communityID string, in Activity) (a Activity, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		a, err = s.PublishTx(ctx, tx, actor, communityID, in)
-		return err
-	})
-	return a, err
+// PublishRequest is an activity a worker publishes. Of Activity, the id,
+// status, creator and places taken are earning's to set.
+type PublishRequest struct {
+	Community string   `json:"community"`
+	Activity  Activity `json:"activity"`
 }
 
-// PublishTx is Publish inside tx, for callers that make it idempotent.
-func (s *Service) PublishTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, in Activity) (a Activity, err error) {
-	defer civic.Wrap(&err, "earning.Publish(%s)", in.Title)
-	if err := requireWorker(actor, communityID); err != nil {
+// Publish creates an activity. Only a worker of the community may.
+func (s *Service) Publish(ctx context.Context, by civic.Actor, key idem.Key, r PublishRequest) (a Activity, err error) {
+	defer civic.Wrap(&err, "earning.Publish(%s)", r.Activity.Title)
+	if err := requireWorker(by, r.Community); err != nil {
 		return a, err
 	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.publish",
+		Shard: idem.Community(r.Community), Request: r},
+		func(tx *db.Tx) (Activity, error) { return s.publishTx(ctx, tx, by, r.Community, r.Activity) })
+}
+
+func (s *Service) publishTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, in Activity) (a Activity, err error) {
 	if in.Title, err = text(in.Title, 80, "earning.title_required", "a title is required"); err != nil {
 		return a, err
 	}
@@ -114,7 +119,8 @@ func (s *Service) PublishTx(ctx context.Context, tx *db.Tx, actor civic.Actor, c
 }
 
 // Activity reads one activity of the community.
-func (s *Service) Activity(ctx context.Context, communityID, id string) (Activity, error) {
+func (s *Service) Activity(ctx context.Context, communityID, id string) (_ Activity, err error) {
+	defer civic.Wrap(&err, "earning.Activity(%s)", id)
 	return getActivity(ctx, s.DB, communityID, id)
 }
 

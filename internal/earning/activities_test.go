@@ -16,8 +16,8 @@ func (f fixture) publish(t *testing.T, indicator string, capacity int, points in
 	t.Helper()
 	day := f.clock.Now().In(civic.Shanghai).AddDate(0, 0, 1)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, civic.Shanghai)
-	a, err := f.s.Publish(ctx, worker(f.c), f.c, earning.Activity{Title: "河边清洁", Indicator: indicator, Place: "江滨公园",
-		Start: start, End: start.Add(2 * time.Hour), Deadline: start.Add(-time.Hour), Capacity: capacity, Points: points})
+	a, err := f.s.Publish(ctx, worker(f.c), newKey(), earning.PublishRequest{Community: f.c, Activity: earning.Activity{Title: "河边清洁", Indicator: indicator, Place: "江滨公园",
+		Start: start, End: start.Add(2 * time.Hour), Deadline: start.Add(-time.Hour), Capacity: capacity, Points: points}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,21 +31,21 @@ func TestSignUpsCapacityWaitingListDeadline(t *testing.T) {
 		a := f.publish(t, earning.NeighbourhoodUpkeep, 2, 0)
 		r := f.ids
 		for _, id := range r[:2] {
-			if _, err := f.s.SignUp(ctx, resident(f.c, id), f.c, a.ID, id, false); err != nil {
+			if _, err := f.s.SignUp(ctx, resident(f.c, id), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: id}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, err := f.s.SignUp(ctx, resident(f.c, r[2]), f.c, a.ID, r[2], false)
+		_, err := f.s.SignUp(ctx, resident(f.c, r[2]), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[2]})
 		wantKey(t, err, "earning.full")
-		_, err = f.s.SignUp(ctx, resident(f.c, r[0]), f.c, a.ID, r[0], false)
+		_, err = f.s.SignUp(ctx, resident(f.c, r[0]), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[0]})
 		wantKey(t, err, "earning.already_signed_up")
-		_, err = f.s.SignUp(ctx, resident(f.c, r[3]), f.c, a.ID, r[2], false)
+		_, err = f.s.SignUp(ctx, resident(f.c, r[3]), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[2]})
 		wantKey(t, err, "earning.not_yours")
-		u, err := f.s.SignUp(ctx, resident(f.c, r[2]), f.c, a.ID, r[2], true)
+		u, err := f.s.SignUp(ctx, resident(f.c, r[2]), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[2], Wait: true})
 		if err != nil || u.Status != "waitlisted" {
 			t.Fatalf("wait: %+v %v", u, err)
 		}
-		if err := f.s.Cancel(ctx, resident(f.c, r[0]), f.c, a.ID, r[0]); err != nil {
+		if err := f.cancel(resident(f.c, r[0]), f.c, a.ID, r[0]); err != nil {
 			t.Fatal(err)
 		}
 		roster, _ := f.s.Roster(ctx, f.c, a.ID)
@@ -60,12 +60,12 @@ func TestSignUpsCapacityWaitingListDeadline(t *testing.T) {
 			t.Fatalf("taken = %d, want 2", a2.Taken)
 		}
 		f.clock.Advance(24 * time.Hour) // past the deadline (08:00 tomorrow)
-		_, err = f.s.SignUp(ctx, resident(f.c, r[3]), f.c, a.ID, r[3], true)
+		_, err = f.s.SignUp(ctx, resident(f.c, r[3]), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[3], Wait: true})
 		wantKey(t, err, "earning.signup_closed")
-		err = f.s.Cancel(ctx, resident(f.c, r[1]), f.c, a.ID, r[1])
+		err = f.cancel(resident(f.c, r[1]), f.c, a.ID, r[1])
 		wantKey(t, err, "earning.cancel_closed")
 		other := dbtest.Community(t, d, "other")
-		_, err = f.s.SignUp(ctx, civic.Actor{Role: civic.RoleResident, CommunityID: other, ResidentID: r[3]}, f.c, a.ID, r[3], false)
+		_, err = f.s.SignUp(ctx, civic.Actor{Role: civic.RoleResident, CommunityID: other, ResidentID: r[3]}, newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r[3]})
 		wantKey(t, err, "earning.other_community")
 	})
 }
@@ -77,40 +77,40 @@ func TestAttendanceMinutesCarryAndClose(t *testing.T) {
 		r := f.ids
 		a := f.publish(t, earning.NeighbourhoodUpkeep, 10, 0)
 		for _, id := range r[:3] {
-			if _, err := f.s.SignUp(ctx, resident(f.c, id), f.c, a.ID, id, false); err != nil {
+			if _, err := f.s.SignUp(ctx, resident(f.c, id), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: id}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		w := worker(f.c)
 		f.clock.Advance(22 * time.Hour) // 08:00, an hour before the start
-		_, err := f.s.CheckIn(ctx, w, f.c, a.ID, earning.Tick, r[0])
+		_, err := f.s.CheckIn(ctx, w, newKey(), attend(w, f.c, a.ID, earning.Tick, r[0]))
 		wantKey(t, err, "earning.not_open")
 		f.clock.Advance(time.Hour) // 09:00
-		if _, err := f.s.CheckIn(ctx, w, f.c, a.ID, earning.Scan, "CODE:"+r[0]); err != nil {
+		if _, err := f.s.CheckIn(ctx, w, newKey(), attend(w, f.c, a.ID, earning.Scan, "CODE:"+r[0])); err != nil {
 			t.Fatal(err)
 		}
 		code, _, err := f.s.ActivityCode(ctx, w, f.c, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.CheckIn(ctx, resident(f.c, r[1]), f.c, a.ID, earning.Code, code); err != nil {
+		if _, err := f.s.CheckIn(ctx, resident(f.c, r[1]), newKey(), attend(resident(f.c, r[1]), f.c, a.ID, earning.Code, code)); err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.s.CheckIn(ctx, resident(f.c, r[2]), f.c, a.ID, earning.Code, "000000x")
+		_, err = f.s.CheckIn(ctx, resident(f.c, r[2]), newKey(), attend(resident(f.c, r[2]), f.c, a.ID, earning.Code, "000000x"))
 		wantKey(t, err, "earning.code_wrong")
 		f.clock.Advance(10 * time.Minute)
-		_, err = f.s.CheckIn(ctx, resident(f.c, r[2]), f.c, a.ID, earning.Code, code)
+		_, err = f.s.CheckIn(ctx, resident(f.c, r[2]), newKey(), attend(resident(f.c, r[2]), f.c, a.ID, earning.Code, code))
 		wantKey(t, err, "earning.code_expired")
-		_, err = f.s.CheckIn(ctx, w, f.c, a.ID, earning.Tick, r[1])
+		_, err = f.s.CheckIn(ctx, w, newKey(), attend(w, f.c, a.ID, earning.Tick, r[1]))
 		wantKey(t, err, "earning.already_in")
 		other := dbtest.Community(t, d, "other")
-		_, err = f.s.CheckIn(ctx, civic.Actor{Role: civic.RoleWorker, CommunityID: other}, f.c, a.ID, earning.Tick, r[2])
+		_, err = f.s.CheckIn(ctx, civic.Actor{Role: civic.RoleWorker, CommunityID: other}, newKey(), attend(civic.Actor{Role: civic.RoleWorker, CommunityID: other}, f.c, a.ID, earning.Tick, r[2]))
 		wantKey(t, err, "earning.other_community")
-		_, err = f.s.CheckIn(ctx, civic.Actor{Role: civic.RoleWorker, CommunityID: other}, other, a.ID, earning.Tick, r[2])
+		_, err = f.s.CheckIn(ctx, civic.Actor{Role: civic.RoleWorker, CommunityID: other}, newKey(), attend(civic.Actor{Role: civic.RoleWorker, CommunityID: other}, other, a.ID, earning.Tick, r[2]))
 		wantKey(t, err, "earning.no_activity")
 		// r0 leaves after 90 minutes: 1 point, 30 minutes carried.
 		f.clock.Advance(80 * time.Minute) // 10:30
-		u, err := f.s.CheckOut(ctx, w, f.c, a.ID, earning.Tick, r[0])
+		u, err := f.s.CheckOut(ctx, w, newKey(), attend(w, f.c, a.ID, earning.Tick, r[0]))
 		if err != nil || u.Minutes != 90 || u.Points != 1 || u.Award != "awarded" {
 			t.Fatalf("check-out: %+v %v", u, err)
 		}
@@ -137,20 +137,20 @@ func TestAttendanceMinutesCarryAndClose(t *testing.T) {
 		if len(q) != 1 || q[0].Kind != "checkout" {
 			t.Fatalf("queue = %+v", q)
 		}
-		c, err := f.s.Decide(ctx, w, f.c, q[0].ID, true, 0, "")
+		c, err := f.s.Decide(ctx, w, newKey(), earning.DecideRequest{Community: f.c, Claim: q[0].ID, Approve: true})
 		if err != nil || c.Points != 2 {
 			t.Fatalf("confirm: %+v %v", c, err)
 		}
-		_, err = f.s.Decide(ctx, w, f.c, q[0].ID, true, 0, "")
+		_, err = f.s.Decide(ctx, w, newKey(), earning.DecideRequest{Community: f.c, Claim: q[0].ID, Approve: true})
 		wantKey(t, err, "earning.claim_decided")
 		// A second activity: r0's 30 carried minutes + 30 more = 1 point.
 		b := f.publish(t, earning.NeighbourhoodUpkeep, 10, 0)
 		f.clock.Advance(21*time.Hour + 30*time.Minute) // 09:00 next day
-		if _, err := f.s.CheckIn(ctx, w, f.c, b.ID, earning.Tick, r[0]); err != nil {
+		if _, err := f.s.CheckIn(ctx, w, newKey(), attend(w, f.c, b.ID, earning.Tick, r[0])); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(30 * time.Minute)
-		u, err = f.s.CheckOut(ctx, w, f.c, b.ID, earning.Tick, r[0])
+		u, err = f.s.CheckOut(ctx, w, newKey(), attend(w, f.c, b.ID, earning.Tick, r[0]))
 		if err != nil || u.Points != 1 {
 			t.Fatalf("90+30 minutes: %+v %v", u, err)
 		}
@@ -170,26 +170,26 @@ func TestSelfReportedHours(t *testing.T) {
 		f := setup(t, d, 2)
 		r := f.ids[0]
 		me := resident(f.c, r)
-		_, err := f.s.ReportHours(ctx, me, f.c, r, earning.VolunteerHours, 90, "2024-05-14", "")
+		_, err := f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Minutes: 90, Day: "2024-05-14", Evidence: ""})
 		wantKey(t, err, "earning.evidence_required")
-		_, err = f.s.ReportHours(ctx, me, f.c, r, earning.VolunteerHours, 90, "2024-05-16", "帮独居老人买菜")
+		_, err = f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Minutes: 90, Day: "2024-05-16", Evidence: "帮独居老人买菜"})
 		wantKey(t, err, "earning.bad_service_day")
-		_, err = f.s.ReportHours(ctx, me, f.c, r, earning.SuggestionAdopted, 90, "2024-05-14", "帮独居老人买菜")
+		_, err = f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.SuggestionAdopted, Minutes: 90, Day: "2024-05-14", Evidence: "帮独居老人买菜"})
 		wantKey(t, err, "earning.not_hourly")
-		c, err := f.s.ReportHours(ctx, me, f.c, r, earning.VolunteerHours, 90, "2024-05-14", "帮独居老人买菜")
+		c, err := f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Minutes: 90, Day: "2024-05-14", Evidence: "帮独居老人买菜"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.s.Decide(ctx, me, f.c, c.ID, true, 0, "")
+		_, err = f.s.Decide(ctx, me, newKey(), earning.DecideRequest{Community: f.c, Claim: c.ID, Approve: true})
 		wantKey(t, err, "earning.worker_only")
-		_, err = f.s.Decide(ctx, worker(f.c), f.c, c.ID, false, 0, "")
+		_, err = f.s.Decide(ctx, worker(f.c), newKey(), earning.DecideRequest{Community: f.c, Claim: c.ID})
 		wantKey(t, err, "earning.reason_required")
-		got, err := f.s.Decide(ctx, worker(f.c), f.c, c.ID, true, 0, "")
+		got, err := f.s.Decide(ctx, worker(f.c), newKey(), earning.DecideRequest{Community: f.c, Claim: c.ID, Approve: true})
 		if err != nil || got.Points != 1 || got.Status != "approved" {
 			t.Fatalf("approve: %+v %v", got, err)
 		}
-		c2, _ := f.s.ReportHours(ctx, me, f.c, r, earning.VolunteerHours, 60, "2024-05-13", "社区图书角值班")
-		got, err = f.s.Decide(ctx, worker(f.c), f.c, c2.ID, false, 0, "当天没有排班记录")
+		c2, _ := f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Minutes: 60, Day: "2024-05-13", Evidence: "社区图书角值班"})
+		got, err = f.s.Decide(ctx, worker(f.c), newKey(), earning.DecideRequest{Community: f.c, Claim: c2.ID, Reason: "当天没有排班记录"})
 		if err != nil || got.Status != "rejected" {
 			t.Fatalf("reject: %+v %v", got, err)
 		}

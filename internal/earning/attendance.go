@@ -10,6 +10,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -70,45 +71,74 @@ func (s *Service) checkCode(ctx context.Context, tx *db.Tx, communityID, activit
 	return civic.Errorf(civic.Invalid, "earning.code_wrong", "that is not this activity's code")
 }
 
-// who resolves the resident an attendance action is for, and checks the
-// actor may take it that way.
-func (s *Service) who(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string, m Method, value string) (string, error) {
-	if actor.CommunityID != communityID {
-		return "", civic.Errorf(civic.Forbidden, "earning.other_community", "this belongs to another community")
+// AttendRequest is one resident's arrival at or departure from an activity:
+// a worker ticks Resident on the roster (Tick) or scans the resident's code
+// (Scan, Code holds it); a resident types the activity's code for themself
+// (Code, Resident is them and Code holds what they typed).
+type AttendRequest struct {
+	Community string `json:"community"`
+	Activity  string `json:"activity"`
+	Method    Method `json:"method"`
+	Resident  string `json:"resident,omitempty"`
+	Code      string `json:"code,omitempty"`
+}
+
+// may checks the actor may take attendance this way: workers of the
+// community tick and scan, residents type the activity code for themself.
+func (r AttendRequest) may(by civic.Actor) error {
+	if by.May(r.Community, civic.Roles...) != nil && by.CommunityID != r.Community {
+		return civic.Errorf(civic.Forbidden, "earning.other_community", "this belongs to another community")
 	}
-	switch m {
-	case Scan:
-		if err := requireWorker(actor, communityID); err != nil {
-			return "", err
+	switch r.Method {
+	case Scan, Tick:
+		return requireWorker(by, r.Community)
+	case Code:
+		if by.Role != civic.RoleResident {
+			return civic.Errorf(civic.Forbidden, "earning.code_residents", "the activity code is for residents to type")
 		}
+		return requireSelf(by, r.Community, r.Resident)
+	}
+	return civic.Errorf(civic.Invalid, "earning.bad_method", "unknown attendance method %q", string(r.Method))
+}
+
+// shard is the resident whose points a check-out moves, when the request
+// names them; a scanned code names them only once it is read, so a scan
+// runs on the community's writer.
+func (r AttendRequest) shard() idem.Shard {
+	if r.Method == Scan {
+		return idem.Community(r.Community)
+	}
+	return idem.Resident(r.Community, r.Resident)
+}
+
+// who resolves the resident the request is for, checking the code it carries.
+func (s *Service) who(ctx context.Context, tx *db.Tx, r AttendRequest) (string, error) {
+	switch r.Method {
+	case Scan:
 		if s.Codes == nil {
 			return "", civic.Errorf(civic.Unavailable, "earning.no_scanning", "scanning resident codes is not available; tick the list instead")
 		}
-		return s.Codes.ResidentFromCode(ctx, communityID, value)
-	case Tick:
-		return value, requireWorker(actor, communityID)
+		return s.Codes.ResidentFromCode(ctx, r.Community, r.Code)
 	case Code:
-		if actor.Role != civic.RoleResident {
-			return "", civic.Errorf(civic.Forbidden, "earning.code_residents", "the activity code is for residents to type")
-		}
-		return actor.ResidentID, s.checkCode(ctx, tx, communityID, activityID, value)
+		return r.Resident, s.checkCode(ctx, tx, r.Community, r.Activity, r.Code)
 	}
-	return "", civic.Errorf(civic.Invalid, "earning.bad_method", "unknown attendance method %q", string(m))
+	return r.Resident, nil
 }
 
 // CheckIn records that a resident arrived. Workers may check in residents who
 // did not sign up (walk-ins); residents typing the code must have a place.
-func (s *Service) CheckIn(ctx context.Context, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		u, err = s.CheckInTx(ctx, tx, actor, communityID, activityID, m, value)
-		return err
-	})
-	return u, err
+func (s *Service) CheckIn(ctx context.Context, by civic.Actor, key idem.Key, r AttendRequest) (u SignUp, err error) {
+	defer civic.Wrap(&err, "earning.CheckIn(%s, %s)", r.Activity, r.Method)
+	if err := r.may(by); err != nil {
+		return u, err
+	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.check_in",
+		Shard: r.shard(), Request: r},
+		func(tx *db.Tx) (SignUp, error) { return s.checkInTx(ctx, tx, r) })
 }
 
-// CheckInTx is CheckIn inside tx, for callers that make it idempotent.
-func (s *Service) CheckInTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
-	defer civic.Wrap(&err, "earning.CheckIn(%s, %s)", activityID, m)
+func (s *Service) checkInTx(ctx context.Context, tx *db.Tx, r AttendRequest) (u SignUp, err error) {
+	communityID, activityID, m := r.Community, r.Activity, r.Method
 	now := s.now()
 	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
@@ -121,7 +151,7 @@ func (s *Service) CheckInTx(ctx context.Context, tx *db.Tx, actor civic.Actor, c
 		case !now.Before(a.End) || a.Status != "published":
 			return civic.Errorf(civic.Invalid, "earning.activity_over", "the activity is over")
 		}
-		rid, err := s.who(ctx, tx, actor, communityID, activityID, m, value)
+		rid, err := s.who(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -142,12 +172,21 @@ func (s *Service) CheckInTx(ctx context.Context, tx *db.Tx, actor civic.Actor, c
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO earning_signups (community_id, activity_id, resident_id, status, attendance, method,
+		// Guarded: a check-in of the same resident sent at once (another
+		// key, another worker) waits here for the first and is refused, its
+		// place above rolling back with it.
+		res, err := tx.Exec(ctx, `INSERT INTO earning_signups (community_id, activity_id, resident_id, status, attendance, method,
 			checked_in_at, signed_at, updated_at) VALUES ($1, $2, $3, 'registered', 'in', $4, $5, $5, $5)
 			ON CONFLICT (community_id, activity_id, resident_id) DO UPDATE SET status = 'registered', attendance = 'in',
-			method = $4, checked_in_at = $5, updated_at = $5`, communityID, activityID, rid, string(m), db.Millis(now))
+			method = $4, checked_in_at = $5, updated_at = $5 WHERE earning_signups.attendance = ''`, communityID, activityID, rid, string(m), db.Millis(now))
 		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Conflict, "earning.already_in", "already checked in")
 		}
 		u, err = getSignUp(ctx, tx, communityID, activityID, rid)
 		return err
@@ -156,25 +195,27 @@ func (s *Service) CheckInTx(ctx context.Context, tx *db.Tx, actor civic.Actor, c
 }
 
 // CheckOut records that a resident left and awards the points: minutes from
-// check-in to check-out, capped by the activity's length.
-func (s *Service) CheckOut(ctx context.Context, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		u, err = s.CheckOutTx(ctx, tx, actor, communityID, activityID, m, value)
-		return err
-	})
-	return u, err
+// check-in to check-out, capped by the activity's length. It moves points,
+// so it runs through the group committer on the resident's writer.
+func (s *Service) CheckOut(ctx context.Context, by civic.Actor, key idem.Key, r AttendRequest) (u SignUp, err error) {
+	defer civic.Wrap(&err, "earning.CheckOut(%s, %s)", r.Activity, r.Method)
+	if err := r.may(by); err != nil {
+		return u, err
+	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.check_out",
+		Shard: r.shard(), Request: r, Batch: true},
+		func(tx *db.Tx) (SignUp, error) { return s.checkOutTx(ctx, tx, by, r) })
 }
 
-// CheckOutTx is CheckOut inside tx, for callers that make it idempotent.
-func (s *Service) CheckOutTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string, m Method, value string) (u SignUp, err error) {
-	defer civic.Wrap(&err, "earning.CheckOut(%s, %s)", activityID, m)
+func (s *Service) checkOutTx(ctx context.Context, tx *db.Tx, actor civic.Actor, r AttendRequest) (u SignUp, err error) {
+	communityID, activityID := r.Community, r.Activity
 	now := s.now()
 	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
 		if err != nil {
 			return err
 		}
-		rid, err := s.who(ctx, tx, actor, communityID, activityID, m, value)
+		rid, err := s.who(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -186,9 +227,17 @@ func (s *Service) CheckOutTx(ctx context.Context, tx *db.Tx, actor civic.Actor, 
 			return civic.Errorf(civic.Invalid, "earning.not_in", "not checked in, or already checked out")
 		}
 		minutes := min(int64(now.Sub(cur.In)/time.Minute), a.Minutes())
-		if _, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'out', checked_out_at = $4, minutes = $5, updated_at = $4
-			WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3`, communityID, activityID, rid, db.Millis(now), minutes); err != nil {
+		// Guarded, so a second check-out sent at once awards nothing twice.
+		res, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'out', checked_out_at = $4, minutes = $5, updated_at = $4
+			WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3 AND attendance = 'in'`, communityID, activityID, rid, db.Millis(now), minutes)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Invalid, "earning.not_in", "not checked in, or already checked out")
 		}
 		ind, err := getIndicator(ctx, tx, communityID, a.Indicator)
 		if err != nil {
@@ -223,7 +272,7 @@ func (s *Service) awardAttendance(ctx context.Context, tx *db.Tx, actor civic.Ac
 				pts, tid, err = s.awardMinutes(ctx, tx, actor, communityID, rid, a.Indicator, minutes, reason, msg, src, at)
 				return err
 			}
-			r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: rid, Indicator: a.Indicator, Points: a.Points,
+			r, err := s.awardTx(ctx, tx, actor, communityID, grant{ResidentID: rid, Indicator: a.Indicator, Points: a.Points,
 				Reason: a.Title, Source: src, At: at})
 			pts, tid = a.Points, r.TransferID
 			return err
@@ -276,7 +325,7 @@ func (s *Service) awardMinutes(ctx context.Context, tx *db.Tx, actor civic.Actor
 		pts = room
 	}
 	if pts > 0 {
-		r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: rid, Indicator: code, Points: pts, Reason: reason, ReasonMsg: msg, Source: src, At: at})
+		r, err := s.awardTx(ctx, tx, actor, communityID, grant{ResidentID: rid, Indicator: code, Points: pts, Reason: reason, ReasonMsg: msg, Source: src, At: at})
 		if err != nil {
 			return 0, "", err
 		}
@@ -289,6 +338,7 @@ func (s *Service) awardMinutes(ctx context.Context, tx *db.Tx, actor civic.Actor
 
 // Carry is the minutes a resident has carried toward the next point.
 func (s *Service) Carry(ctx context.Context, communityID, residentID, indicator string) (minutes int64, err error) {
+	defer civic.Wrap(&err, "earning.Carry(%s)", residentID)
 	err = s.DB.QueryRow(ctx, "SELECT COALESCE(SUM(carry_minutes), 0) FROM earning_tallies WHERE community_id = $1 AND resident_id = $2 AND ($3 = '' OR indicator = $3)",
 		communityID, residentID, indicator).Scan(&minutes)
 	return minutes, err

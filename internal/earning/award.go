@@ -6,6 +6,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -59,21 +60,6 @@ func (s *Service) check(ctx context.Context, q db.Querier, communityID, resident
 		return in, err
 	}
 	return in, s.Residents.ResidentActive(ctx, communityID, residentID)
-}
-
-// CheckAward runs the checks of an award that need no lock (the indicator in
-// force, the points against its rule, the resident registered) through the
-// reader, before the write transaction. Passing the result as
-// AwardRequest.Checked leaves the single writer only the caps and the writes;
-// a resident who leaves meanwhile is still refused there, by their closed
-// points account.
-func (s *Service) CheckAward(ctx context.Context, communityID string, r AwardRequest) (_ *Indicator, err error) {
-	defer civic.Wrap(&err, "earning.CheckAward(%s, %s)", r.ResidentID, r.Indicator)
-	if r.At.IsZero() {
-		r.At = s.now()
-	}
-	in, err := s.check(ctx, s.DB, communityID, r.ResidentID, r.Indicator, r.Points, r.At)
-	return &in, err
 }
 
 func checkPoints(in Indicator, points int64, at time.Time) error {
@@ -160,8 +146,50 @@ func checkCaps(ctx context.Context, tx *db.Tx, communityID, residentID string, i
 	return civic.Errorf(civic.Invalid, "earning.cap_year", "%d points is above the cap: the resident can earn only %d more under this indicator this year", points, room)
 }
 
-// AwardRequest is one award as a worker (or earning itself) makes it.
+// AwardRequest is one award a worker gives one resident, on the award page
+// or through the API's POST /awards: the same request under the same key is
+// one award, whichever way it came.
 type AwardRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Indicator string `json:"indicator"`
+	Points    int64  `json:"points"`
+	Reason    string `json:"reason"`
+}
+
+// Award gives one resident points under an indicator. Only a worker of the
+// community may; the indicator's rule, the caps and the resident are
+// checked, the lock-free checks on the reader before the writer is taken.
+func (s *Service) Award(ctx context.Context, by civic.Actor, key idem.Key, r AwardRequest) (res ledger.Result, err error) {
+	defer civic.Wrap(&err, "earning.Award(%s, %s)", r.Resident, r.Indicator)
+	if err := requireWorker(by, r.Community); err != nil {
+		return res, err
+	}
+	if _, err := text(r.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
+		return res, err
+	}
+	if err := checkAmount(r.Points); err != nil {
+		return res, err
+	}
+	g := grant{ResidentID: r.Resident, Indicator: r.Indicator, Points: r.Points, Reason: r.Reason, IdemKey: string(key)}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.award",
+		Shard: idem.Resident(r.Community, r.Resident), Request: r, Batch: true,
+		// The indicator in force, the rule and the resident are read in
+		// parallel on the reader, leaving the single writer only the caps
+		// and the writes; a resident who leaves meanwhile is still refused
+		// there, by their closed points account.
+		Check: func(ctx context.Context) error {
+			g.At = s.now()
+			in, err := s.check(ctx, s.DB, r.Community, r.Resident, r.Indicator, r.Points, g.At)
+			g.Checked = &in
+			return err
+		}},
+		func(tx *db.Tx) (ledger.Result, error) { return s.awardTx(ctx, tx, by, r.Community, g) })
+}
+
+// grant is one award as earning posts it: a worker's Award, or the points of
+// an attendance, a claim or a suggestion, whose commands checked the actor.
+type grant struct {
 	ResidentID string
 	Indicator  string
 	Points     int64
@@ -170,12 +198,11 @@ type AwardRequest struct {
 	Source     ledger.Source // empty: the indicator
 	At         time.Time     // zero: now
 	IdemKey    string
-	Checked    *Indicator // from CheckAward; nil: checked inside the transaction
+	Checked    *Indicator // checked on the reader already; nil: checked inside the transaction
 }
 
-// AwardTx checks and posts one award inside tx and records it for caps.
-func (s *Service) AwardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r AwardRequest) (res ledger.Result, err error) {
-	defer civic.Wrap(&err, "earning.AwardTx(%s, %s)", r.ResidentID, r.Indicator)
+// awardTx checks and posts one award inside tx and records it for caps.
+func (s *Service) awardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID string, r grant) (res ledger.Result, err error) {
 	if r.At.IsZero() {
 		r.At = s.now()
 	}
@@ -222,7 +249,8 @@ var SourceKinds = []string{"indicator", "activity", "claim", "suggestion"}
 
 // UndoAward frees the caps used by an award that is being reversed; it
 // does nothing for transfers earning did not make.
-func UndoAward(ctx context.Context, tx *db.Tx, orig, _ ledger.Transfer, _ civic.Actor) error {
-	_, err := tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", orig.CommunityID, orig.ID)
+func UndoAward(ctx context.Context, tx *db.Tx, orig, _ ledger.Transfer, _ civic.Actor) (err error) {
+	defer civic.Wrap(&err, "earning.UndoAward(%s)", orig.ID)
+	_, err = tx.Exec(ctx, "UPDATE earning_awards SET reversed = 1 WHERE community_id = $1 AND transfer_id = $2", orig.CommunityID, orig.ID)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -26,12 +27,12 @@ func TestCatalogueDefaultsAndVersions(t *testing.T) {
 		in, _ := f.s.Indicator(ctx, f.c, earning.SuggestionAdopted)
 		res := f.award(t, f.ids[0], earning.SuggestionAdopted, 50)
 		in.Max = 80
-		in2, err := f.s.SaveIndicator(ctx, worker(f.c), f.c, in)
+		in2, err := f.s.SaveIndicator(ctx, worker(f.c), newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in})
 		if err != nil || in2.Version != 2 {
 			t.Fatalf("version after change = %d, %v; want 2", in2.Version, err)
 		}
 		in2.NameEN = "Suggestion adopted by the council" // not a rule change
-		if in3, _ := f.s.SaveIndicator(ctx, worker(f.c), f.c, in2); in3.Version != 2 {
+		if in3, _ := f.s.SaveIndicator(ctx, worker(f.c), newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in2}); in3.Version != 2 {
 			t.Fatalf("renaming made version %d, want 2", in3.Version)
 		}
 		tr, _ := ledger.GetTransfer(ctx, d, f.c, res.TransferID)
@@ -44,17 +45,16 @@ func TestCatalogueDefaultsAndVersions(t *testing.T) {
 		}
 		bad := in2
 		bad.Kind, bad.Points = earning.Hourly, 7
-		_, err = f.s.SaveIndicator(ctx, worker(f.c), f.c, bad)
+		_, err = f.s.SaveIndicator(ctx, worker(f.c), newKey(), earning.IndicatorRequest{Community: f.c, Indicator: bad})
 		wantKey(t, err, "earning.rule_hourly")
-		_, err = f.s.SaveIndicator(ctx, resident(f.c, f.ids[0]), f.c, in2)
+		_, err = f.s.SaveIndicator(ctx, resident(f.c, f.ids[0]), newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in2})
 		wantKey(t, err, "earning.worker_only")
 	})
 }
 
 func (f fixture) award(t *testing.T, id, indicator string, pts int64) ledger.Result {
 	t.Helper()
-	res, err := f.s.Award(ctx, worker(f.c), f.c, earning.AwardRequest{
-		ResidentID: id, Indicator: indicator, Points: pts, Reason: "test award", IdemKey: civic.NewID()})
+	res, err := f.s.Award(ctx, worker(f.c), idem.Key(civic.NewID()), earning.AwardRequest{Community: f.c, Resident: id, Indicator: indicator, Points: pts, Reason: "test award"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,13 +96,12 @@ func TestPrepareAwardRefusals(t *testing.T) {
 		for range 3 {
 			f.award(t, f.ids[0], earning.MediationHelp, 10)
 		}
-		_, err := f.s.Award(ctx, worker(f.c), f.c, earning.AwardRequest{
-			ResidentID: f.ids[0], Indicator: earning.MediationHelp, Points: 1, Reason: "x", IdemKey: "k-over"})
+		_, err := f.s.Award(ctx, worker(f.c), idem.Key("k-over"), earning.AwardRequest{Community: f.c, Resident: f.ids[0], Indicator: earning.MediationHelp, Points: 1, Reason: "x"})
 		wantKey(t, err, "earning.cap_month")
 		// An inactive indicator refuses awards.
 		in, _ := f.s.Indicator(ctx, f.c, earning.Consultation)
 		in.ActiveTo = "2024-05-01"
-		if _, err := f.s.SaveIndicator(ctx, worker(f.c), f.c, in); err != nil {
+		if _, err := f.s.SaveIndicator(ctx, worker(f.c), newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in}); err != nil {
 			t.Fatal(err)
 		}
 		err = d.WithTx(ctx, func(tx *db.Tx) error {
@@ -115,8 +114,7 @@ func TestPrepareAwardRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatalf("award while active: %v", err)
 		}
-		_, err = f.s.Award(ctx, worker(f.c), f.c, earning.AwardRequest{
-			ResidentID: f.ids[1], Indicator: earning.Consultation, Points: 3, Reason: "x", IdemKey: "k-late"})
+		_, err = f.s.Award(ctx, worker(f.c), idem.Key("k-late"), earning.AwardRequest{Community: f.c, Resident: f.ids[1], Indicator: earning.Consultation, Points: 3, Reason: "x"})
 		wantKey(t, err, "earning.indicator_inactive")
 		if got := f.balance(t, f.ids[1]); got != 0 {
 			t.Fatalf("balance after refusals = %d, want 0", got)
@@ -129,11 +127,12 @@ func TestBulkAwardAndReversal(t *testing.T) {
 		t.Parallel()
 		f := setup(t, d, 500)
 		f.res.left[f.ids[7]] = true
-		b := earning.Bulk{ResidentIDs: append(append([]string{}, f.ids...), "ghost"), Indicator: earning.CommunityActivities,
+		b := earning.BulkAwardRequest{Community: f.c, Residents: append(append([]string{}, f.ids...), "ghost"), Indicator: earning.CommunityActivities,
 			Points: 2, Reason: "重阳节活动"}
-		res, replayed, err := f.s.AwardBulk(ctx, worker(f.c), f.c, b, "bulk-1")
-		if err != nil || replayed {
-			t.Fatalf("bulk: %v replayed=%v", err, replayed)
+		bctx, replayed := idem.WithReplayFlag(ctx)
+		res, err := f.s.BulkAward(bctx, worker(f.c), "bulk-1", b)
+		if err != nil || *replayed {
+			t.Fatalf("bulk: %v replayed=%v", err, *replayed)
 		}
 		if res.Awarded != 499 || res.Failed != 2 || len(res.Items) != 501 {
 			t.Fatalf("awarded %d failed %d items %d; want 499, 2, 501", res.Awarded, res.Failed, len(res.Items))
@@ -141,15 +140,16 @@ func TestBulkAwardAndReversal(t *testing.T) {
 		if e := res.Items[7].Error; e == nil || e.Key != "registry.resident_left" {
 			t.Fatalf("item 7 = %+v", res.Items[7])
 		}
-		again, replayed, err := f.s.AwardBulk(ctx, worker(f.c), f.c, b, "bulk-1")
-		if err != nil || !replayed || again.Awarded != 499 || again.Items[3].TransferID != res.Items[3].TransferID {
-			t.Fatalf("replay: %v replayed=%v awarded=%d", err, replayed, again.Awarded)
+		bctx, replayed = idem.WithReplayFlag(ctx)
+		again, err := f.s.BulkAward(bctx, worker(f.c), "bulk-1", b)
+		if err != nil || !*replayed || again.Awarded != 499 || again.Items[3].TransferID != res.Items[3].TransferID {
+			t.Fatalf("replay: %v replayed=%v awarded=%d", err, *replayed, again.Awarded)
 		}
 		if e := again.Items[7].Error; e == nil || e.Key != "registry.resident_left" {
 			t.Fatalf("replayed item 7 = %+v", again.Items[7])
 		}
 		b.Points = 3
-		_, _, err = f.s.AwardBulk(ctx, worker(f.c), f.c, b, "bulk-1")
+		_, err = f.s.BulkAward(ctx, worker(f.c), "bulk-1", b)
 		if civic.ErrorCode(err) != civic.IdempotencyConflict {
 			t.Fatalf("reused key: %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -40,7 +41,7 @@ func TestIndicatorBounds(t *testing.T) {
 		for _, tt := range tests {
 			in := base
 			tt.edit(&in)
-			_, err := f.s.SaveIndicator(ctx, w, f.c, in)
+			_, err := f.s.SaveIndicator(ctx, w, newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in})
 			if e := civic.AsError(err); e == nil || e.Key != tt.key {
 				t.Errorf("%s: %v, want %s", tt.name, err, tt.key)
 			}
@@ -52,7 +53,7 @@ func TestIndicatorBounds(t *testing.T) {
 		// At the bounds: 2,000 Chinese characters (6,000 bytes) and caps of MaxPoints.
 		in := base
 		in.DescZH, in.CapDay, in.CapMonth, in.CapYear, in.Position = strings.Repeat("调", civic.MaxText), civic.MaxPoints, civic.MaxPoints, civic.MaxPoints, 1000
-		if _, err := f.s.SaveIndicator(ctx, w, f.c, in); err != nil {
+		if _, err := f.s.SaveIndicator(ctx, w, newKey(), earning.IndicatorRequest{Community: f.c, Indicator: in}); err != nil {
 			t.Errorf("save at the bounds: %v", err)
 		}
 	})
@@ -65,8 +66,8 @@ func TestBulkAwardPointsBound(t *testing.T) {
 		t.Parallel()
 		f := setup(t, d, 3)
 		for _, pts := range []int64{math.MaxInt64, civic.MaxPoints + 1, 0, -5} {
-			res, _, err := f.s.AwardBulk(ctx, worker(f.c), f.c, earning.Bulk{ResidentIDs: f.ids, Indicator: earning.VolunteerHours,
-				Points: pts, Reason: "重阳节活动"}, civic.NewID())
+			res, err := f.s.BulkAward(ctx, worker(f.c), newKey(), earning.BulkAwardRequest{Community: f.c, Residents: f.ids, Indicator: earning.VolunteerHours,
+				Points: pts, Reason: "重阳节活动"})
 			want := "earning.points_over"
 			if pts <= 0 {
 				want = "earning.points_positive"
@@ -75,8 +76,7 @@ func TestBulkAwardPointsBound(t *testing.T) {
 				t.Errorf("bulk of %d points: %v with %d items, want %s and none", pts, err, len(res.Items), want)
 			}
 		}
-		_, err := f.s.Award(ctx, worker(f.c), f.c, earning.AwardRequest{ResidentID: f.ids[0], Indicator: earning.VolunteerHours,
-			Points: math.MaxInt64, Reason: "typo", IdemKey: civic.NewID()})
+		_, err := f.s.Award(ctx, worker(f.c), idem.Key(civic.NewID()), earning.AwardRequest{Community: f.c, Resident: f.ids[0], Indicator: earning.VolunteerHours, Points: math.MaxInt64, Reason: "typo"})
 		if e := civic.AsError(err); e == nil || e.Key != "earning.points_over" || len(e.Args) != 2 || e.Args[1] != int64(civic.MaxPoints) {
 			t.Errorf("award of 2⁶³−1 points: %v, want earning.points_over naming %d", err, civic.MaxPoints)
 		}
@@ -93,15 +93,15 @@ func TestReviewBonusBounds(t *testing.T) {
 		t.Parallel()
 		f := setup(t, d, 1)
 		r, w := f.ids[0], worker(f.c)
-		g, err := f.s.Submit(ctx, resident(f.c, r), f.c, r, "无障碍通道", "在江滨健身步道增设无障碍通道", nil)
+		g, err := f.s.Submit(ctx, resident(f.c, r), newKey(), earning.SubmitRequest{Community: f.c, Resident: r, Title: "无障碍通道", Body: "在江滨健身步道增设无障碍通道"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.Review(ctx, w, f.c, g.ID, "adopted", 50, "方便轮椅"); err != nil {
+		if _, err := f.s.Review(ctx, w, newKey(), earning.ReviewRequest{Community: f.c, Suggestion: g.ID, Decision: "adopted", Points: 50, Reason: "方便轮椅"}); err != nil {
 			t.Fatal(err)
 		}
 		for pts, key := range map[int64]string{-5: "earning.points_positive", math.MaxInt64: "earning.points_over"} {
-			_, err := f.s.Review(ctx, w, f.c, g.ID, "implemented", pts, "已建成")
+			_, err := f.s.Review(ctx, w, newKey(), earning.ReviewRequest{Community: f.c, Suggestion: g.ID, Decision: "implemented", Points: pts, Reason: "已建成"})
 			if e := civic.AsError(err); e == nil || e.Key != key {
 				t.Errorf("bonus of %d: %v, want %s", pts, err, key)
 			}
@@ -123,8 +123,8 @@ func TestEarningTextCaps(t *testing.T) {
 		day := f.clock.Now().In(civic.Shanghai).AddDate(0, 0, 1)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, civic.Shanghai)
 		activity := func(title, place, desc string) error {
-			_, err := f.s.Publish(ctx, w, f.c, earning.Activity{Title: title, Description: desc, Place: place, Indicator: earning.VolunteerHours,
-				Start: start, End: start.Add(time.Hour), Capacity: 10})
+			_, err := f.s.Publish(ctx, w, newKey(), earning.PublishRequest{Community: f.c, Activity: earning.Activity{Title: title, Description: desc, Place: place, Indicator: earning.VolunteerHours,
+				Start: start, End: start.Add(time.Hour), Capacity: 10}})
 			return err
 		}
 		zh := func(n int) string { return strings.Repeat("江", n) }
@@ -136,14 +136,16 @@ func TestEarningTextCaps(t *testing.T) {
 			{"activity title", activity(zh(81), "江滨公园", "")},
 			{"activity place", activity("河边清洁", zh(81), "")},
 			{"activity description", activity("河边清洁", "江滨公园", zh(civic.MaxText+1))},
-			{"suggestion title", func() error { _, err := f.s.Submit(ctx, resident(f.c, r), f.c, r, zh(61), "建议", nil); return err }()},
+			{"suggestion title", func() error {
+				_, err := f.s.Submit(ctx, resident(f.c, r), newKey(), earning.SubmitRequest{Community: f.c, Resident: r, Title: zh(61), Body: "建议"})
+				return err
+			}()},
 			{"suggestion text", func() error {
-				_, err := f.s.Submit(ctx, resident(f.c, r), f.c, r, "建议", zh(civic.MaxText+1), nil)
+				_, err := f.s.Submit(ctx, resident(f.c, r), newKey(), earning.SubmitRequest{Community: f.c, Resident: r, Title: "建议", Body: zh(civic.MaxText + 1)})
 				return err
 			}()},
 			{"award reason", func() error {
-				_, err := f.s.Award(ctx, w, f.c, earning.AwardRequest{ResidentID: r, Indicator: earning.VolunteerHours, Points: 1,
-					Reason: zh(civic.MaxReason + 1), IdemKey: civic.NewID()})
+				_, err := f.s.Award(ctx, w, idem.Key(civic.NewID()), earning.AwardRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Points: 1, Reason: zh(civic.MaxReason + 1)})
 				return err
 			}()},
 		}

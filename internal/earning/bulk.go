@@ -2,26 +2,27 @@ package earning
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
 // MaxBulk is the most residents one bulk award may name.
 const MaxBulk = 2000
 
-// Bulk is one award given to many residents: an activity's attendees or a
-// pasted list.
-type Bulk struct {
-	ResidentIDs []string
-	Indicator   string
-	Points      int64
-	Reason      string
-	Source      ledger.Source
+// BulkAwardRequest is one award given to many residents: a pasted list, or
+// the attendees of Activity (everyone who checked in) when Residents is empty.
+type BulkAwardRequest struct {
+	Community string   `json:"community"`
+	Residents []string `json:"residents"`
+	Activity  string   `json:"activity,omitempty"` // the source of the award, when it is for an activity
+	Indicator string   `json:"indicator"`
+	Points    int64    `json:"points"`
+	Reason    string   `json:"reason"`
 }
 
 // BulkItem is the outcome for one resident: a transfer, or why not.
@@ -46,104 +47,95 @@ func ParseResidentList(s string) []string {
 	})
 }
 
-// Award gives one resident points under one idempotency key: a replay
-// returns the first answer, a different request with the key is refused.
-func (s *Service) Award(ctx context.Context, actor civic.Actor, communityID string, r AwardRequest) (res ledger.Result, err error) {
-	defer civic.Wrap(&err, "earning.Award(%s)", r.ResidentID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return res, err
+// BulkAward gives each resident the same award in one request under one
+// key. Each resident succeeds or fails alone (a savepoint each) and gets an
+// item in the result; the same request again returns the same result
+// without awarding again. Only a worker of the community may.
+func (s *Service) BulkAward(ctx context.Context, by civic.Actor, key idem.Key, r BulkAwardRequest) (out BulkResult, err error) {
+	defer civic.Wrap(&err, "earning.BulkAward(%d residents)", len(r.Residents))
+	if err := requireWorker(by, r.Community); err != nil {
+		return out, err
 	}
-	if err := ledger.CheckKey(r.IdemKey); err != nil {
-		return res, err
+	if _, err := text(r.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
+		return out, err
 	}
-	hash := ledger.HashRequest([]byte("award"), []byte(r.ResidentID), []byte(r.Indicator),
-		[]byte(strconv.FormatInt(r.Points, 10)), []byte(r.Reason), []byte(r.Source.Kind), []byte(r.Source.ID))
-	st, _, err := ledger.Idempotent(ctx, s.Batcher, s.DB, r.ResidentID, communityID, r.IdemKey, hash,
-		func(tx *db.Tx) (ledger.Stored, error) {
-			res, err := s.AwardTx(ctx, tx, actor, communityID, r)
-			if err != nil {
-				return ledger.Stored{}, err
-			}
-			body, err := json.Marshal(res)
-			return ledger.Stored{Status: 201, Body: body}, err
-		})
-	if err != nil {
-		return res, err
+	if err := checkAmount(r.Points); err != nil {
+		return out, err
 	}
-	err = json.Unmarshal(st.Body, &res)
-	return res, err
-}
-
-// AwardBulk gives each listed resident the same award in one request under
-// one idempotency key. Each resident succeeds or fails alone (a savepoint
-// each) and gets an item in the result; replaying the key returns the same
-// result without awarding again.
-func (s *Service) AwardBulk(ctx context.Context, actor civic.Actor, communityID string, b Bulk, idemKey string) (out BulkResult, replayed bool, err error) {
-	defer civic.Wrap(&err, "earning.AwardBulk(%d residents)", len(b.ResidentIDs))
-	if err := requireWorker(actor, communityID); err != nil {
-		return out, false, err
+	if len(r.Residents) > 0 || r.Activity == "" {
+		if _, err := bulkList(r.Residents); err != nil {
+			return out, err
+		}
 	}
-	if err := ledger.CheckKey(idemKey); err != nil {
-		return out, false, err
-	}
-	if _, err := text(b.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
-		return out, false, err
-	}
-	if err := checkAmount(b.Points); err != nil {
-		return out, false, err
-	}
-	ids := dedupe(b.ResidentIDs)
-	if len(ids) == 0 {
-		return out, false, civic.Errorf(civic.Invalid, "earning.bulk_empty", "list at least one resident")
-	}
-	if len(ids) > MaxBulk {
-		return out, false, civic.Errorf(civic.Invalid, "earning.bulk_large", "a bulk award may name at most %d residents, not %d", MaxBulk, len(ids))
-	}
-	parts := [][]byte{[]byte("bulk"), []byte(b.Indicator), []byte(strconv.FormatInt(b.Points, 10)), []byte(b.Reason),
-		[]byte(b.Source.Kind), []byte(b.Source.ID)}
-	for _, id := range ids {
-		parts = append(parts, []byte(id))
-	}
-	at := s.now()
-	st, replayed, err := ledger.Idempotent(ctx, s.Batcher, s.DB, communityID+"/bulk", communityID, idemKey, ledger.HashRequest(parts...),
-		func(tx *db.Tx) (ledger.Stored, error) {
-			res := BulkResult{Items: make([]BulkItem, 0, len(ids))}
-			for i, id := range ids {
-				item := BulkItem{ResidentID: id}
-				err := tx.Savepoint(ctx, func() error {
-					r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{
-						ResidentID: id, Indicator: b.Indicator, Points: b.Points, Reason: b.Reason, Source: b.Source, At: at,
-						IdemKey: idemKey + "#" + strconv.Itoa(i)})
-					item.TransferID, item.Balance = r.TransferID, r.Balance
-					return err
-				})
-				if err != nil {
-					e := civic.AsError(err)
-					if e == nil {
-						return ledger.Stored{}, err // the database failed: fail the whole request
-					}
-					item.TransferID, item.Balance, item.Error = "", 0, e
-					res.Failed++
-				} else {
-					res.Awarded++
-				}
-				res.Items = append(res.Items, item)
-			}
-			body, err := json.Marshal(res)
-			return ledger.Stored{Status: 200, Body: body}, err
-		})
-	if err != nil {
-		return out, false, err
-	}
-	if err := json.Unmarshal(st.Body, &out); err != nil {
-		return out, replayed, err
-	}
+	// One bulk award moves many residents' points, so no resident's shard
+	// is its own: every bulk award of a community runs on the community's
+	// writer, one after another, so two lists naming the same residents in
+	// another order never hold each other's accounts.
+	out, err = idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.bulk_award",
+		Shard: idem.Community(r.Community), Request: r, Batch: true},
+		func(tx *db.Tx) (BulkResult, error) { return s.bulkAwardTx(ctx, tx, by, key, r) })
 	for i := range out.Items {
 		if e := out.Items[i].Error; e != nil {
 			e.Args = wholeNumbers(e.Args)
 		}
 	}
-	return out, replayed, nil
+	return out, err
+}
+
+func (s *Service) bulkAwardTx(ctx context.Context, tx *db.Tx, by civic.Actor, key idem.Key, r BulkAwardRequest) (BulkResult, error) {
+	ids, src := r.Residents, ledger.Source{}
+	if r.Activity != "" {
+		src = ledger.Source{Kind: "activity", ID: r.Activity}
+		if _, err := getActivity(ctx, tx, r.Community, r.Activity); err != nil {
+			return BulkResult{}, err
+		}
+		if len(ids) == 0 {
+			var err error
+			if ids, err = attendees(ctx, tx, r.Community, r.Activity); err != nil {
+				return BulkResult{}, err
+			}
+		}
+	}
+	ids, err := bulkList(ids)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	at := s.now()
+	res := BulkResult{Items: make([]BulkItem, 0, len(ids))}
+	for i, id := range ids {
+		item := BulkItem{ResidentID: id}
+		err := tx.Savepoint(ctx, func() error {
+			g, err := s.awardTx(ctx, tx, by, r.Community, grant{ResidentID: id, Indicator: r.Indicator, Points: r.Points,
+				Reason: r.Reason, Source: src, At: at, IdemKey: string(key) + "#" + strconv.Itoa(i)})
+			item.TransferID, item.Balance = g.TransferID, g.Balance
+			return err
+		})
+		if err != nil {
+			e := civic.AsError(err)
+			if e == nil {
+				return BulkResult{}, err // the database failed: fail the whole request
+			}
+			item.TransferID, item.Balance, item.Error = "", 0, e
+			res.Failed++
+		} else {
+			res.Awarded++
+		}
+		res.Items = append(res.Items, item)
+	}
+	return res, nil
+}
+
+// bulkList is the list without blanks and repeats, refused when empty or
+// longer than MaxBulk.
+func bulkList(list []string) ([]string, error) {
+	ids := dedupe(list)
+	if len(ids) == 0 {
+		return nil, civic.Errorf(civic.Invalid, "earning.bulk_empty", "list at least one resident")
+	}
+	if len(ids) > MaxBulk {
+		return nil, civic.Errorf(civic.Invalid, "earning.bulk_large", "a bulk award may name at most %d residents, not %d", MaxBulk, len(ids))
+	}
+	return ids, nil
 }
 
 // wholeNumbers turns the float64s JSON gives back into int64s so %d verbs

@@ -9,6 +9,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // RuleKind is how an indicator turns service into points.
@@ -90,7 +91,8 @@ var codeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // Validate checks a rule is coherent.
-func (r Rule) Validate() error {
+func (r Rule) Validate() (err error) {
+	defer civic.Wrap(&err, "earning.Rule.Validate(%s)", string(r.Kind))
 	switch r.Kind {
 	case Hourly:
 		if r.Points <= 0 || r.Points > 60 || 60%r.Points != 0 {
@@ -143,18 +145,12 @@ func scanIndicator(row interface{ Scan(...any) error }) (i Indicator, err error)
 func (s *Service) Categories(ctx context.Context, communityID string) (out []Category, err error) {
 	defer civic.Wrap(&err, "earning.Categories(%s)", communityID)
 	rows, err := s.DB.Query(ctx, "SELECT code, name_zh, name_en, position FROM earning_categories WHERE community_id = $1 ORDER BY position, code", communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Category
-		if err := rows.Scan(&c.Code, &c.NameZH, &c.NameEN, &c.Position); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanCategory)
+}
+
+func scanCategory(row db.Scanner) (c Category, err error) {
+	err = row.Scan(&c.Code, &c.NameZH, &c.NameEN, &c.Position)
+	return c, err
 }
 
 // Indicators lists a community's indicators with their current rules.
@@ -165,7 +161,8 @@ func (s *Service) Indicators(ctx context.Context, communityID string) (out []Ind
 }
 
 // Indicator reads one indicator with its current rule.
-func (s *Service) Indicator(ctx context.Context, communityID, code string) (Indicator, error) {
+func (s *Service) Indicator(ctx context.Context, communityID, code string) (_ Indicator, err error) {
+	defer civic.Wrap(&err, "earning.Indicator(%s)", code)
 	return getIndicator(ctx, s.DB, communityID, code)
 }
 
@@ -177,21 +174,37 @@ func getIndicator(ctx context.Context, q db.Querier, communityID, code string) (
 	return i, err
 }
 
+// IndicatorRequest adds an indicator to the catalogue (New) or changes one.
+type IndicatorRequest struct {
+	Community string    `json:"community"`
+	New       bool      `json:"new"` // adding: refused when the code is taken; else the code must exist
+	Indicator Indicator `json:"indicator"`
+}
+
 // SaveIndicator creates an indicator or changes it. A change to the rule adds
-// a new rule version; awards already made keep the version they were made under.
-func (s *Service) SaveIndicator(ctx context.Context, actor civic.Actor, communityID string, in Indicator) (out Indicator, err error) {
-	defer civic.Wrap(&err, "earning.SaveIndicator(%s)", in.Code)
-	if err := requireWorker(actor, communityID); err != nil {
+// a new rule version; awards already made keep the version they were made
+// under. Only a worker of the community may.
+func (s *Service) SaveIndicator(ctx context.Context, by civic.Actor, key idem.Key, r IndicatorRequest) (out Indicator, err error) {
+	defer civic.Wrap(&err, "earning.SaveIndicator(%s)", r.Indicator.Code)
+	if err := requireWorker(by, r.Community); err != nil {
 		return out, err
 	}
-	if err := validateIndicator(in); err != nil {
+	if err := validateIndicator(r.Indicator); err != nil {
 		return out, err
 	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		out, err = saveIndicator(ctx, tx, actor, communityID, in, s.now())
-		return err
-	})
-	return out, err
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.save_indicator",
+		Shard: idem.Community(r.Community), Request: r},
+		func(tx *db.Tx) (Indicator, error) {
+			_, err := getIndicator(ctx, tx, r.Community, r.Indicator.Code)
+			switch {
+			case r.New && err == nil:
+				return out, civic.Errorf(civic.Conflict, "earning.indicator_exists", "there is already an indicator %q", r.Indicator.Code)
+			case r.New && civic.ErrorCode(err) == civic.NotFound:
+			case err != nil:
+				return out, err
+			}
+			return saveIndicator(ctx, tx, by, r.Community, r.Indicator, s.now())
+		})
 }
 
 func validateIndicator(in Indicator) error {

@@ -18,14 +18,14 @@ func TestSaveCategory(t *testing.T) {
 		t.Parallel()
 		f := setup(t, d, 0)
 		w := worker(f.c)
-		c, err := f.s.SaveCategory(ctx, w, f.c, earning.Category{Code: "culture", NameZH: " 文化活动 ", NameEN: "Culture", Position: 4})
+		c, err := f.s.SaveCategory(ctx, w, newKey(), earning.CategoryRequest{Community: f.c, New: true, Category: earning.Category{Code: "culture", NameZH: " 文化活动 ", NameEN: "Culture", Position: 4}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.NameZH != "文化活动" {
 			t.Errorf("saved name %q, want it trimmed", c.NameZH)
 		}
-		if _, err := f.s.SaveCategory(ctx, w, f.c, earning.Category{Code: "culture", NameZH: "文体活动", NameEN: "Culture and sport", Position: 4}); err != nil {
+		if _, err := f.s.SaveCategory(ctx, w, newKey(), earning.CategoryRequest{Community: f.c, Category: earning.Category{Code: "culture", NameZH: "文体活动", NameEN: "Culture and sport", Position: 4}}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := f.s.Category(ctx, f.c, "culture")
@@ -35,7 +35,7 @@ func TestSaveCategory(t *testing.T) {
 		}
 		in := earning.Indicator{Code: "choir", Category: "culture", NameZH: "合唱团", NameEN: "Choir",
 			Rule: earning.Rule{Kind: earning.Fixed, Points: 2}}
-		if _, err := f.s.SaveIndicator(ctx, w, f.c, in); err != nil {
+		if _, err := f.s.SaveIndicator(ctx, w, newKey(), earning.IndicatorRequest{Community: f.c, New: true, Indicator: in}); err != nil {
 			t.Fatalf("an indicator in the new category: %v", err)
 		}
 		cats, _ := f.s.Categories(ctx, f.c)
@@ -57,7 +57,7 @@ func TestSaveCategory(t *testing.T) {
 			{other, earning.Category{Code: "sport", NameZH: "体育", NameEN: "Sport"}, "earning.worker_only"},
 		}
 		for _, b := range bad {
-			_, err := f.s.SaveCategory(ctx, b.actor, f.c, b.c)
+			_, err := f.s.SaveCategory(ctx, b.actor, newKey(), earning.CategoryRequest{Community: f.c, New: true, Category: b.c})
 			wantKey(t, err, b.key)
 		}
 		if cats, _ := f.s.Categories(ctx, f.c); len(cats) != before {

@@ -12,6 +12,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -43,23 +44,34 @@ func scanClaim(row interface{ Scan(...any) error }) (c Claim, err error) {
 	return c, err
 }
 
-// ReportHours queues service done outside an activity for a worker to
-// approve: the indicator must count hours, the day be within the last 90
-// days, and evidence (who, where, what) given.
-func (s *Service) ReportHours(ctx context.Context, actor civic.Actor, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		c, err = s.ReportHoursTx(ctx, tx, actor, communityID, residentID, indicator, minutes, day, evidence)
-		return err
-	})
-	return c, err
+// HoursRequest is service a resident did outside an activity, on Day
+// (YYYY-MM-DD, Shanghai), for a worker to approve.
+type HoursRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Indicator string `json:"indicator"`
+	Minutes   int64  `json:"minutes"`
+	Day       string `json:"day"`
+	Evidence  string `json:"evidence"`
 }
 
-// ReportHoursTx is ReportHours inside tx, for callers that make it idempotent.
-func (s *Service) ReportHoursTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
-	defer civic.Wrap(&err, "earning.ReportHours(%s)", residentID)
-	if err := requireSelf(actor, communityID, residentID); err != nil {
+// ReportHours queues service done outside an activity for a worker to
+// approve: the indicator must count hours, the day be within the last 90
+// days, and evidence (who, where, what) given. The resident reports for
+// themself, or a worker of the community for them.
+func (s *Service) ReportHours(ctx context.Context, by civic.Actor, key idem.Key, r HoursRequest) (c Claim, err error) {
+	defer civic.Wrap(&err, "earning.ReportHours(%s)", r.Resident)
+	if err := requireSelf(by, r.Community, r.Resident); err != nil {
 		return c, err
 	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.report_hours",
+		Shard: idem.Resident(r.Community, r.Resident), Request: r},
+		func(tx *db.Tx) (Claim, error) {
+			return s.reportHoursTx(ctx, tx, r.Community, r.Resident, r.Indicator, r.Minutes, r.Day, r.Evidence)
+		})
+}
+
+func (s *Service) reportHoursTx(ctx context.Context, tx *db.Tx, communityID, residentID, indicator string, minutes int64, day, evidence string) (c Claim, err error) {
 	if minutes < 1 || minutes > 12*60 {
 		return c, civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", minutes)
 	}
@@ -98,7 +110,8 @@ func (s *Service) ReportHoursTx(ctx context.Context, tx *db.Tx, actor civic.Acto
 // hours form asks for it: hours 0–12, minutes 0–59, together more than
 // nothing. "75 minutes" or "2 hours minus 30" is a typing slip, not 75 or 90
 // minutes, so it is refused rather than read.
-func HoursMinutes(hours, minutes int64) (int64, error) {
+func HoursMinutes(hours, minutes int64) (_ int64, err error) {
+	defer civic.Wrap(&err, "earning.HoursMinutes(%d, %d)", hours, minutes)
 	if hours < 0 || hours > 12 {
 		return 0, civic.Errorf(civic.Invalid, "earning.bad_hours", "hours must be a whole number from 0 to 12, not %d", hours)
 	}
@@ -173,20 +186,39 @@ func queueCheckout(ctx context.Context, tx *db.Tx, communityID string, a Activit
 		ActivityID: a.ID, Minutes: minutes, ServiceDay: Day(a.Start), Evidence: a.Title, CreatedAt: at})
 }
 
-// CloseActivity ends an activity: attendees still checked in are checked out
-// at its end and queued for a worker to confirm; registered residents who
-// never came are marked no-shows. Closing twice changes nothing.
-func (s *Service) CloseActivity(ctx context.Context, actor civic.Actor, communityID, activityID string) error {
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.CloseActivityTx(ctx, tx, actor, communityID, activityID) })
+// CloseRequest ends an activity.
+type CloseRequest struct {
+	Community string `json:"community"`
+	Activity  string `json:"activity"`
 }
 
-// CloseActivityTx is CloseActivity inside tx, for callers that make it idempotent.
-func (s *Service) CloseActivityTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID string) (err error) {
-	defer civic.Wrap(&err, "earning.CloseActivity(%s)", activityID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return err
+// CloseActivity ends an activity: attendees still checked in are checked out
+// at its end and queued for a worker to confirm; registered residents who
+// never came are marked no-shows. Closing twice changes nothing. Only a
+// worker of the community may; it moves no points (the queue does, later).
+func (s *Service) CloseActivity(ctx context.Context, by civic.Actor, key idem.Key, r CloseRequest) (a Activity, err error) {
+	defer civic.Wrap(&err, "earning.CloseActivity(%s)", r.Activity)
+	if err := requireWorker(by, r.Community); err != nil {
+		return a, err
 	}
-	return s.close(ctx, tx, communityID, activityID)
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.close_activity",
+		Shard: idem.Community(r.Community), Request: r},
+		func(tx *db.Tx) (Activity, error) {
+			if err := s.close(ctx, tx, r.Community, r.Activity); err != nil {
+				return Activity{}, err
+			}
+			return getActivity(ctx, tx, r.Community, r.Activity)
+		})
+}
+
+type openAttendance struct {
+	rid string
+	in  int64
+}
+
+func scanOpenAttendance(row db.Scanner) (o openAttendance, err error) {
+	err = row.Scan(&o.rid, &o.in)
+	return o, err
 }
 
 func (s *Service) close(ctx context.Context, tx *db.Tx, communityID, activityID string) error {
@@ -198,25 +230,22 @@ func (s *Service) close(ctx context.Context, tx *db.Tx, communityID, activityID 
 	if now.Before(a.End) {
 		return civic.Errorf(civic.Invalid, "earning.not_over", "the activity has not ended yet")
 	}
-	rows, err := tx.Query(ctx, "SELECT resident_id, checked_in_at FROM earning_signups WHERE community_id = $1 AND activity_id = $2 AND attendance = 'in'",
-		communityID, activityID)
+	// Closed first, guarded: a second closer at the same moment (the job,
+	// a page, another worker) waits here for the first and then finds
+	// nothing left to do, so no forgotten check-out is queued twice.
+	res, err := tx.Exec(ctx, "UPDATE earning_activities SET status = 'closed' WHERE community_id = $1 AND id = $2 AND status <> 'closed'", communityID, activityID)
 	if err != nil {
 		return err
 	}
-	type open struct {
-		rid string
-		in  int64
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
 	}
-	var still []open
-	for rows.Next() {
-		var o open
-		if err := rows.Scan(&o.rid, &o.in); err != nil {
-			rows.Close()
-			return err
-		}
-		still = append(still, o)
+	rows, err := tx.Query(ctx, "SELECT resident_id, checked_in_at FROM earning_signups WHERE community_id = $1 AND activity_id = $2 AND attendance = 'in'",
+		communityID, activityID)
+	still, err := db.Collect(rows, err, scanOpenAttendance)
+	if err != nil {
+		return err
 	}
-	rows.Close()
 	for _, o := range still {
 		minutes := min(int64(a.End.Sub(db.FromMillis(o.in))/time.Minute), a.Minutes())
 		if _, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'out', checked_out_at = $4, minutes = $5, auto_closed = 1,
@@ -228,11 +257,8 @@ func (s *Service) close(ctx context.Context, tx *db.Tx, communityID, activityID 
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'no_show', updated_at = $3
-		WHERE community_id = $1 AND activity_id = $2 AND status = 'registered' AND attendance = ''`, communityID, activityID, db.Millis(now)); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, "UPDATE earning_activities SET status = 'closed' WHERE community_id = $1 AND id = $2", communityID, activityID)
+	_, err = tx.Exec(ctx, `UPDATE earning_signups SET attendance = 'no_show', updated_at = $3
+		WHERE community_id = $1 AND activity_id = $2 AND status = 'registered' AND attendance = ''`, communityID, activityID, db.Millis(now))
 	return err
 }
 
@@ -243,35 +269,28 @@ func (s *Service) CloseDue(ctx context.Context, communityID string) (n int, err 
 	defer civic.Wrap(&err, "earning.CloseDue(%s)", communityID)
 	rows, err := s.DB.Query(ctx, "SELECT id FROM earning_activities WHERE community_id = $1 AND status = 'published' AND ends_at <= $2",
 		communityID, db.Millis(s.now()))
+	ids, err := db.Collect(rows, err, db.ScanString)
 	if err != nil {
 		return 0, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		if err := s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.close(ctx, tx, communityID, id) }); err != nil {
 			return n, err
 		}
 		n++
 	}
-	return n, rows.Err()
+	return n, nil
 }
 
 // Queue lists pending claims, oldest first.
 func (s *Service) Queue(ctx context.Context, communityID string, limit int) (out []Claim, err error) {
+	defer civic.Wrap(&err, "earning.Queue(%s)", communityID)
 	return s.claims(ctx, "WHERE community_id = $1 AND status = 'pending' ORDER BY created_at, id LIMIT $2", communityID, clampLimit(limit))
 }
 
 // ClaimsOf lists a resident's claims, newest first.
-func (s *Service) ClaimsOf(ctx context.Context, communityID, residentID string) ([]Claim, error) {
+func (s *Service) ClaimsOf(ctx context.Context, communityID, residentID string) (_ []Claim, err error) {
+	defer civic.Wrap(&err, "earning.ClaimsOf(%s)", residentID)
 	return s.claims(ctx, "WHERE community_id = $1 AND resident_id = $2 ORDER BY created_at DESC LIMIT 50", communityID, residentID)
 }
 
@@ -281,27 +300,51 @@ func (s *Service) claims(ctx context.Context, where string, args ...any) (out []
 	return db.Collect(rows, err, scanClaim)
 }
 
-// Decide approves a pending claim (minutes may be corrected; 0 keeps the
-// claimed minutes) and awards it, or rejects it with a reason the resident sees.
-func (s *Service) Decide(ctx context.Context, actor civic.Actor, communityID, claimID string, approve bool, minutes int64, reason string) (c Claim, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		c, err = s.DecideTx(ctx, tx, actor, communityID, claimID, approve, minutes, reason)
-		return err
-	})
-	return c, err
+// DecideRequest approves a pending claim (Minutes may correct the claimed
+// minutes; 0 keeps them) or rejects it with a Reason the resident sees.
+type DecideRequest struct {
+	Community string `json:"community"`
+	Claim     string `json:"claim"`
+	Approve   bool   `json:"approve"`
+	Minutes   int64  `json:"minutes"`
+	Reason    string `json:"reason"`
 }
 
-// DecideTx is Decide inside tx, for callers that make it idempotent.
-func (s *Service) DecideTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, claimID string, approve bool, minutes int64, reason string) (c Claim, err error) {
-	defer civic.Wrap(&err, "earning.Decide(%s)", claimID)
-	if err := requireWorker(actor, communityID); err != nil {
+// Decide approves a claim and awards it, or rejects it. Only a worker of the
+// community may. Approving moves the claimant's points, so every decision
+// runs through the group committer on the claimant's writer: decisions on
+// one resident's claims never run side by side.
+func (s *Service) Decide(ctx context.Context, by civic.Actor, key idem.Key, r DecideRequest) (c Claim, err error) {
+	defer civic.Wrap(&err, "earning.Decide(%s)", r.Claim)
+	if err := requireWorker(by, r.Community); err != nil {
 		return c, err
 	}
-	if !approve {
-		if reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
+	if !r.Approve {
+		if _, err := text(r.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
 			return c, err
 		}
 	}
+	if r.Minutes < 0 || r.Minutes > 12*60 {
+		return c, civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", r.Minutes)
+	}
+	// The claimant never changes, so reading them before the key is
+	// looked up is safe, and names the writer.
+	var rid string
+	err = s.DB.QueryRow(ctx, "SELECT resident_id FROM earning_claims WHERE community_id = $1 AND id = $2", r.Community, r.Claim).Scan(&rid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, civic.Errorf(civic.NotFound, "earning.no_claim", "no claim %s in this community", r.Claim)
+	}
+	if err != nil {
+		return c, err
+	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.decide",
+		Shard: idem.Resident(r.Community, rid), Request: r, Batch: true},
+		func(tx *db.Tx) (Claim, error) { return s.decideTx(ctx, tx, by, r) })
+}
+
+func (s *Service) decideTx(ctx context.Context, tx *db.Tx, actor civic.Actor, r DecideRequest) (c Claim, err error) {
+	communityID, claimID, approve, minutes := r.Community, r.Claim, r.Approve, r.Minutes
+	reason := strings.TrimSpace(r.Reason)
 	now := s.now()
 	err = func() error {
 		c, err = scanClaim(tx.QueryRow(ctx, "SELECT "+claimCols+" FROM earning_claims WHERE community_id = $1 AND id = $2", communityID, claimID))
@@ -313,9 +356,6 @@ func (s *Service) DecideTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 		}
 		if c.Status != "pending" {
 			return civic.Errorf(civic.Conflict, "earning.claim_decided", "this claim has already been decided")
-		}
-		if minutes < 0 || minutes > 12*60 {
-			return civic.Errorf(civic.Invalid, "earning.bad_minutes", "report between 1 minute and 12 hours for one day, not %d minutes", minutes)
 		}
 		if minutes > 0 {
 			c.Minutes = minutes
@@ -335,10 +375,19 @@ func (s *Service) DecideTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE earning_claims SET status = $3, reason = $4, points = $5, transfer_id = $6, minutes = $7,
-			decided_by = $8, decided_at = $9 WHERE community_id = $1 AND id = $2`,
-			communityID, c.ID, c.Status, c.Reason, c.Points, c.TransferID, c.Minutes, actor.Name, db.Millis(now)); err != nil {
+		// Guarded, so a decision that lost a race on another writer rolls
+		// its award back rather than deciding the claim twice.
+		res, err := tx.Exec(ctx, `UPDATE earning_claims SET status = $3, reason = $4, points = $5, transfer_id = $6, minutes = $7,
+			decided_by = $8, decided_at = $9 WHERE community_id = $1 AND id = $2 AND status = 'pending'`,
+			communityID, c.ID, c.Status, c.Reason, c.Points, c.TransferID, c.Minutes, actor.Name, db.Millis(now))
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Conflict, "earning.claim_decided", "this claim has already been decided")
 		}
 		if c.Kind != "checkout" {
 			return nil
@@ -364,7 +413,7 @@ func (s *Service) awardClaim(ctx context.Context, tx *db.Tx, actor civic.Actor, 
 			return 0, "", err
 		}
 		if a.Points > 0 {
-			r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: c.ResidentID, Indicator: a.Indicator,
+			r, err := s.awardTx(ctx, tx, actor, communityID, grant{ResidentID: c.ResidentID, Indicator: a.Indicator,
 				Points: a.Points, Reason: a.Title, Source: src, At: at})
 			return a.Points, r.TransferID, err
 		}

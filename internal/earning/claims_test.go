@@ -46,7 +46,7 @@ func TestSameHoursReportRefused(t *testing.T) {
 		r := f.ids[0]
 		me := resident(f.c, r)
 		report := func(minutes int64, day, text string) (earning.Claim, error) {
-			return f.s.ReportHours(ctx, me, f.c, r, earning.VolunteerHours, minutes, day, text)
+			return f.s.ReportHours(ctx, me, newKey(), earning.HoursRequest{Community: f.c, Resident: r, Indicator: earning.VolunteerHours, Minutes: minutes, Day: day, Evidence: text})
 		}
 		first, err := report(90, "2024-05-14", "帮独居老人买菜，送到 3 幢")
 		if err != nil {
@@ -65,7 +65,7 @@ func TestSameHoursReportRefused(t *testing.T) {
 				t.Errorf("a different report (%d min, %s, %q) was refused: %v", other.minutes, other.day, other.text, err)
 			}
 		}
-		if _, err := f.s.Decide(ctx, worker(f.c), f.c, first.ID, true, 0, ""); err != nil {
+		if _, err := f.s.Decide(ctx, worker(f.c), newKey(), earning.DecideRequest{Community: f.c, Claim: first.ID, Approve: true}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = report(90, "2024-05-14", "帮独居老人买菜，送到 3 幢")
@@ -75,7 +75,7 @@ func TestSameHoursReportRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.Decide(ctx, worker(f.c), f.c, second.ID, false, 0, "当天没有排班记录"); err != nil {
+		if _, err := f.s.Decide(ctx, worker(f.c), newKey(), earning.DecideRequest{Community: f.c, Claim: second.ID, Reason: "当天没有排班记录"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := report(45, "2024-05-12", "library corner duty"); err != nil {
@@ -89,7 +89,7 @@ func TestSameHoursReportRefused(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = f.s.ReportHours(ctx, resident(f.c, other), f.c, other, earning.VolunteerHours, 30, "2024-05-15", "扫楼道")
+				_, errs[i] = f.s.ReportHours(ctx, resident(f.c, other), newKey(), earning.HoursRequest{Community: f.c, Resident: other, Indicator: earning.VolunteerHours, Minutes: 30, Day: "2024-05-15", Evidence: "扫楼道"})
 			}()
 		}
 		wg.Wait()

@@ -1,12 +1,13 @@
 package earning
 
 import (
-	"civicpoints/internal/db"
 	"context"
 	"fmt"
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // demoActivity is one kind of activity the demo repeats.
@@ -71,22 +72,22 @@ func pick(residents []string, i int) []string {
 
 func (s *Service) demoRun(ctx context.Context, clock *civic.FixedClock, now time.Time, w civic.Actor, communityID string, start time.Time, kind demoActivity, who []string, i int) error {
 	setClock(clock, start.Add(-48*time.Hour))
-	a, err := s.Publish(ctx, w, communityID, Activity{Title: kind.title, Place: kind.place, Indicator: kind.indicator,
-		Description: "志愿者报名参加，按实际服务时长计分。", Start: start, End: start.Add(time.Duration(kind.hours) * time.Hour),
-		Deadline: start.Add(-2 * time.Hour), Capacity: len(who) + 2, Points: kind.points})
+	a, err := s.Publish(ctx, w, demoKey(), PublishRequest{Community: communityID, Activity: Activity{Title: kind.title, Place: kind.place,
+		Indicator: kind.indicator, Description: "志愿者报名参加，按实际服务时长计分。", Start: start, End: start.Add(time.Duration(kind.hours) * time.Hour),
+		Deadline: start.Add(-2 * time.Hour), Capacity: len(who) + 2, Points: kind.points}})
 	if err != nil {
 		return err
 	}
 	for _, r := range who {
 		me := civic.Actor{UserID: "demo-" + r, Role: civic.RoleResident, CommunityID: communityID, ResidentID: r}
-		if _, err := s.SignUp(ctx, me, communityID, a.ID, r, false); err != nil {
+		if _, err := s.SignUp(ctx, me, demoKey(), SignUpRequest{Community: communityID, Activity: a.ID, Resident: r}); err != nil {
 			return err
 		}
 	}
 	setClock(clock, start.Add(-5*time.Minute))
 	attending := who[:len(who)-1] // the last is a no-show
 	for _, r := range attending {
-		if _, err := s.CheckIn(ctx, w, communityID, a.ID, Tick, r); err != nil {
+		if _, err := s.CheckIn(ctx, w, demoKey(), AttendRequest{Community: communityID, Activity: a.ID, Method: Tick, Resident: r}); err != nil {
 			return err
 		}
 	}
@@ -96,12 +97,12 @@ func (s *Service) demoRun(ctx context.Context, clock *civic.FixedClock, now time
 			continue
 		}
 		setClock(clock, start.Add(time.Duration(45+((i+k)*25)%(kind.hours*60))*time.Minute))
-		if _, err := s.CheckOut(ctx, w, communityID, a.ID, Tick, r); err != nil {
+		if _, err := s.CheckOut(ctx, w, demoKey(), AttendRequest{Community: communityID, Activity: a.ID, Method: Tick, Resident: r}); err != nil {
 			return err
 		}
 	}
 	setClock(clock, a.End.Add(time.Hour))
-	if err := s.CloseActivity(ctx, w, communityID, a.ID); err != nil {
+	if _, err := s.CloseActivity(ctx, w, demoKey(), CloseRequest{Community: communityID, Activity: a.ID}); err != nil {
 		return err
 	}
 	if clock.Now().Add(21 * 24 * time.Hour).After(now) {
@@ -109,7 +110,7 @@ func (s *Service) demoRun(ctx context.Context, clock *civic.FixedClock, now time
 	}
 	q, err := s.claimsFor(ctx, communityID, a.ID)
 	for _, c := range q {
-		if _, err := s.Decide(ctx, w, communityID, c, true, 0, ""); err != nil {
+		if _, err := s.Decide(ctx, w, demoKey(), DecideRequest{Community: communityID, Claim: c, Approve: true}); err != nil {
 			return err
 		}
 	}
@@ -117,6 +118,10 @@ func (s *Service) demoRun(ctx context.Context, clock *civic.FixedClock, now time
 }
 
 func setClock(c *civic.FixedClock, t time.Time) { c.Advance(t.Sub(c.Now())) }
+
+// demoKey is a fresh key for each seeded command: SeedDemo runs once per
+// community (it stops when activities exist), so nothing needs replaying.
+func demoKey() idem.Key { return idem.Key("demo-" + civic.NewID()) }
 
 func (s *Service) claimsFor(ctx context.Context, communityID, activityID string) (ids []string, err error) {
 	rows, err := s.DB.Query(ctx, "SELECT id FROM earning_claims WHERE community_id = $1 AND activity_id = $2 AND status = 'pending'", communityID, activityID)
@@ -142,16 +147,16 @@ func (s *Service) demoSuggestions(ctx context.Context, w civic.Actor, communityI
 	for i, g := range demoSuggestionList {
 		r := residents[i*3]
 		me := civic.Actor{UserID: "demo-" + r, Role: civic.RoleResident, CommunityID: communityID, ResidentID: r}
-		sg, err := s.Submit(ctx, me, communityID, r, g.title, g.body, nil)
+		sg, err := s.Submit(ctx, me, demoKey(), SubmitRequest{Community: communityID, Resident: r, Title: g.title, Body: g.body})
 		if err != nil {
 			return err
 		}
 		switch g.decision {
 		case "adopted", "not_adopted":
-			_, err = s.Review(ctx, w, communityID, sg.ID, g.decision, g.points, g.reason)
+			_, err = s.Review(ctx, w, demoKey(), ReviewRequest{Community: communityID, Suggestion: sg.ID, Decision: g.decision, Points: g.points, Reason: g.reason})
 		case "implemented":
-			if _, err = s.Review(ctx, w, communityID, sg.ID, "adopted", g.points, "解决老人夜间出行安全问题"); err == nil {
-				_, err = s.Review(ctx, w, communityID, sg.ID, "implemented", g.bonus, g.reason)
+			if _, err = s.Review(ctx, w, demoKey(), ReviewRequest{Community: communityID, Suggestion: sg.ID, Decision: "adopted", Points: g.points, Reason: "解决老人夜间出行安全问题"}); err == nil {
+				_, err = s.Review(ctx, w, demoKey(), ReviewRequest{Community: communityID, Suggestion: sg.ID, Decision: "implemented", Points: g.bonus, Reason: g.reason})
 			}
 		}
 		if err != nil {

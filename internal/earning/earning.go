@@ -4,6 +4,14 @@
 // check-outs, suggestions (金点子) and single or bulk awards. Every award is a
 // ledger transfer carrying its indicator, its source and the rule version in
 // force; earning keeps its own tallies for caps and carried minutes.
+//
+// Every change a person asks for is one command method on Service, taking
+// the actor, the idempotency key and a typed request (Award, BulkAward,
+// SaveIndicator, Publish, SignUp, CheckOut, Decide, Review…). The command
+// checks the actor's right, validates, and runs through internal/idem: the
+// commands that move points through the group committer, sharded by the
+// resident whose points move, the others in a transaction of their own. The
+// award page and the API's POST /awards call the same Award.
 package earning
 
 import (
@@ -35,14 +43,17 @@ type Service struct {
 	Clock     civic.Clock
 	Residents Residents
 	Codes     CodeVerifier // nil: scanning resident codes is unavailable
-	Batcher   *db.Batcher  // group commit for idempotent bulk awards
+	Batcher   *db.Batcher  // group commit of the commands that move points
 	Ledger    *ledger.Service
+	Idem      *idem.Store // every command runs once per key through it
 }
 
 // New builds the service. codes may be nil until the resident code exists;
 // batcher may be nil, in which case one is started for this service; lg may
-// be nil for a service of its own, whose reversals undo only earning's rows.
-func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, batcher *db.Batcher, lg *ledger.Service) *Service {
+// be nil for a service of its own, whose reversals undo only earning's rows;
+// store may be nil for a store of its own over d and the batcher (app.New
+// passes the one store every capability shares).
+func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, batcher *db.Batcher, lg *ledger.Service, store *idem.Store) *Service {
 	if batcher == nil {
 		batcher = db.NewBatcher(d, 1, 64)
 	}
@@ -52,29 +63,37 @@ func New(d *db.DB, clock civic.Clock, residents Residents, codes CodeVerifier, b
 			lg.OnReverse(k, UndoAward)
 		}
 	}
-	return &Service{DB: d, Clock: clock, Residents: residents, Codes: codes, Batcher: batcher, Ledger: lg}
+	if store == nil {
+		store = idem.New(d, batcher, clock)
+	}
+	return &Service{DB: d, Clock: clock, Residents: residents, Codes: codes, Batcher: batcher, Ledger: lg, Idem: store}
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
-// requireWorker refuses anyone but a worker of the community.
+// requireWorker is the house rule (civic.Actor.May) for the commands only a
+// worker of the community may give, with earning's own message: the page
+// tells a resident or a clerk what they may not do in earning's words.
 func requireWorker(a civic.Actor, communityID string) error {
-	if a.Role == civic.RoleWorker && a.CommunityID == communityID {
+	if a.May(communityID, civic.RoleWorker) == nil {
 		return nil
 	}
 	return civic.Errorf(civic.Forbidden, "earning.worker_only", "only a worker of this community may do this")
 }
 
-// requireSelf refuses anyone but the resident themself (or a worker of the
-// community acting for them).
+// requireSelf lets through the resident themself, or a worker of the
+// community acting for them (civic.Actor.May), and refuses anyone else.
 func requireSelf(a civic.Actor, communityID, residentID string) error {
-	if a.CommunityID != communityID {
-		return civic.Errorf(civic.Forbidden, "earning.other_community", "this belongs to another community")
+	if err := a.May(communityID, civic.RoleWorker, civic.RoleResident); err != nil {
+		if a.CommunityID != communityID {
+			return civic.Errorf(civic.Forbidden, "earning.other_community", "this belongs to another community")
+		}
+		return civic.Errorf(civic.Forbidden, "earning.not_yours", "you may only do this for yourself")
 	}
-	if a.Role == civic.RoleWorker || (a.Role == civic.RoleResident && a.ResidentID == residentID) {
-		return nil
+	if a.Role == civic.RoleResident && a.ResidentID != residentID {
+		return civic.Errorf(civic.Forbidden, "earning.not_yours", "you may only do this for yourself")
 	}
-	return civic.Errorf(civic.Forbidden, "earning.not_yours", "you may only do this for yourself")
+	return nil
 }
 
 // Day is the Asia/Shanghai calendar day of t, as YYYY-MM-DD.
@@ -121,6 +140,7 @@ func text(s string, max int, key, english string) (string, error) {
 type CodeFunc func(ctx context.Context, communityID, code string) (residentID string, err error)
 
 // ResidentFromCode calls f.
-func (f CodeFunc) ResidentFromCode(ctx context.Context, communityID, code string) (string, error) {
+func (f CodeFunc) ResidentFromCode(ctx context.Context, communityID, code string) (_ string, err error) {
+	defer civic.Wrap(&err, "earning.ResidentFromCode")
 	return f(ctx, communityID, code)
 }

@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -84,7 +85,7 @@ func setup(t *testing.T, d *db.DB, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.s = earning.New(d, clock, f.res, fakeCodes{}, nil, nil)
+	f.s = earning.New(d, clock, f.res, fakeCodes{}, nil, nil, nil)
 	t.Cleanup(f.s.Batcher.Close)
 	if err := f.s.SeedDefaults(ctx, c); err != nil {
 		t.Fatal(err)
@@ -107,4 +108,29 @@ func wantKey(t *testing.T, err error, key string) {
 	if e == nil || e.Key != key {
 		t.Fatalf("error = %v, want key %s", err, key)
 	}
+}
+
+// newKey is a fresh idempotency key: each call in these tests is a new request.
+func newKey() idem.Key { return idem.Key(civic.NewID()) }
+
+// attend is the attendance request a test means by a method and a value:
+// the resident ticked, the code scanned, or the activity code the actor
+// (a resident) typed.
+func attend(by civic.Actor, c, activity string, m earning.Method, value string) earning.AttendRequest {
+	r := earning.AttendRequest{Community: c, Activity: activity, Method: m}
+	switch m {
+	case earning.Tick:
+		r.Resident = value
+	case earning.Scan:
+		r.Code = value
+	default:
+		r.Resident, r.Code = by.ResidentID, value
+	}
+	return r
+}
+
+// cancel withdraws a resident's sign-up.
+func (f fixture) cancel(by civic.Actor, c, activity, resident string) error {
+	_, err := f.s.Withdraw(ctx, by, newKey(), earning.WithdrawRequest{Community: c, Activity: activity, Resident: resident})
+	return err
 }

@@ -22,15 +22,15 @@ func TestAttendanceReasonKeepsItsParts(t *testing.T) {
 		f := setup(t, d, 1)
 		r := f.ids[0]
 		a := f.publish(t, earning.VolunteerHours, 5, 0)
-		if _, err := f.s.SignUp(ctx, resident(f.c, r), f.c, a.ID, r, false); err != nil {
+		if _, err := f.s.SignUp(ctx, resident(f.c, r), newKey(), earning.SignUpRequest{Community: f.c, Activity: a.ID, Resident: r}); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(23 * time.Hour) // 09:00, the start
-		if _, err := f.s.CheckIn(ctx, worker(f.c), f.c, a.ID, earning.Tick, r); err != nil {
+		if _, err := f.s.CheckIn(ctx, worker(f.c), newKey(), attend(worker(f.c), f.c, a.ID, earning.Tick, r)); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(110 * time.Minute)
-		if u, err := f.s.CheckOut(ctx, worker(f.c), f.c, a.ID, earning.Tick, r); err != nil || u.Points != 1 {
+		if u, err := f.s.CheckOut(ctx, worker(f.c), newKey(), attend(worker(f.c), f.c, a.ID, earning.Tick, r)); err != nil || u.Points != 1 {
 			t.Fatalf("check-out: %+v %v", u, err)
 		}
 		h, _, err := ledger.History(ctx, d, f.c, r, "", 10)

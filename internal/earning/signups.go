@@ -8,6 +8,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // SignUp is one resident's place at an activity and their attendance.
@@ -53,27 +54,34 @@ func getSignUp(ctx context.Context, q db.Querier, communityID, activityID, resid
 	return u, err
 }
 
-// SignUp gives the resident a place. When the activity is full it refuses
-// (earning.full) unless wait is set, in which case the resident joins the
-// waiting list and moves up when someone cancels. Invite-only activities take
-// sign-ups from workers only.
-func (s *Service) SignUp(ctx context.Context, actor civic.Actor, communityID, activityID, residentID string, wait bool) (u SignUp, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		u, err = s.SignUpTx(ctx, tx, actor, communityID, activityID, residentID, wait)
-		return err
-	})
-	return u, err
+// SignUpRequest asks for a resident's place at an activity; Wait joins the
+// waiting list when every place is taken.
+type SignUpRequest struct {
+	Community string `json:"community"`
+	Activity  string `json:"activity"`
+	Resident  string `json:"resident"`
+	Wait      bool   `json:"wait"`
 }
 
-// SignUpTx is SignUp inside tx, for callers that make it idempotent.
-func (s *Service) SignUpTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID, residentID string, wait bool) (u SignUp, err error) {
-	defer civic.Wrap(&err, "earning.SignUp(%s, %s)", activityID, residentID)
-	if err := requireSelf(actor, communityID, residentID); err != nil {
+// SignUp gives the resident a place. When the activity is full it refuses
+// (earning.full) unless Wait is set, in which case the resident joins the
+// waiting list and moves up when someone cancels. The resident signs
+// themself up, or a worker of the community adds them; invite-only
+// activities take sign-ups from workers only.
+func (s *Service) SignUp(ctx context.Context, by civic.Actor, key idem.Key, r SignUpRequest) (u SignUp, err error) {
+	defer civic.Wrap(&err, "earning.SignUp(%s, %s)", r.Activity, r.Resident)
+	if err := requireSelf(by, r.Community, r.Resident); err != nil {
 		return u, err
 	}
-	if err := s.Residents.ResidentActive(ctx, communityID, residentID); err != nil {
-		return u, err
-	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.sign_up",
+		Shard: idem.Resident(r.Community, r.Resident), Request: r,
+		Check: func(ctx context.Context) error { return s.Residents.ResidentActive(ctx, r.Community, r.Resident) }},
+		func(tx *db.Tx) (SignUp, error) {
+			return s.signUpTx(ctx, tx, by, r.Community, r.Activity, r.Resident, r.Wait)
+		})
+}
+
+func (s *Service) signUpTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID, residentID string, wait bool) (u SignUp, err error) {
 	now := s.now()
 	err = func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
@@ -105,12 +113,21 @@ func (s *Service) SignUpTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 			}
 			status = "waitlisted"
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO earning_signups (community_id, activity_id, resident_id, status, signed_at, updated_at)
+		// Only a cancelled sign-up is taken again: a copy of this request
+		// sent at once with another key waits here for the first and finds
+		// the place taken, and its place bump above rolls back with it.
+		res, err = tx.Exec(ctx, `INSERT INTO earning_signups (community_id, activity_id, resident_id, status, signed_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (community_id, activity_id, resident_id)
-			DO UPDATE SET status = $4, signed_at = $5, updated_at = $5`,
+			DO UPDATE SET status = $4, signed_at = $5, updated_at = $5 WHERE earning_signups.status = 'cancelled'`,
 			communityID, activityID, residentID, status, db.Millis(now))
 		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Conflict, "earning.already_signed_up", "already signed up for this activity")
 		}
 		u, err = getSignUp(ctx, tx, communityID, activityID, residentID)
 		return err
@@ -118,18 +135,32 @@ func (s *Service) SignUpTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 	return u, err
 }
 
-// Cancel gives up a place (or a place on the waiting list) before the
-// deadline; the first resident waiting moves up.
-func (s *Service) Cancel(ctx context.Context, actor civic.Actor, communityID, activityID, residentID string) (err error) {
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error { return s.CancelTx(ctx, tx, actor, communityID, activityID, residentID) })
+// WithdrawRequest gives up a resident's place at an activity.
+type WithdrawRequest struct {
+	Community string `json:"community"`
+	Activity  string `json:"activity"`
+	Resident  string `json:"resident"`
 }
 
-// CancelTx is Cancel inside tx, for callers that make it idempotent.
-func (s *Service) CancelTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, activityID, residentID string) (err error) {
-	defer civic.Wrap(&err, "earning.Cancel(%s, %s)", activityID, residentID)
-	if err := requireSelf(actor, communityID, residentID); err != nil {
-		return err
+// Withdraw gives up a place (or a place on the waiting list) before the
+// deadline; the first resident waiting moves up. The resident withdraws
+// themself, or a worker of the community for them.
+func (s *Service) Withdraw(ctx context.Context, by civic.Actor, key idem.Key, r WithdrawRequest) (u SignUp, err error) {
+	defer civic.Wrap(&err, "earning.Withdraw(%s, %s)", r.Activity, r.Resident)
+	if err := requireSelf(by, r.Community, r.Resident); err != nil {
+		return u, err
 	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.withdraw",
+		Shard: idem.Resident(r.Community, r.Resident), Request: r},
+		func(tx *db.Tx) (SignUp, error) {
+			if err := s.withdrawTx(ctx, tx, r.Community, r.Activity, r.Resident); err != nil {
+				return SignUp{}, err
+			}
+			return getSignUp(ctx, tx, r.Community, r.Activity, r.Resident)
+		})
+}
+
+func (s *Service) withdrawTx(ctx context.Context, tx *db.Tx, communityID, activityID, residentID string) error {
 	now := s.now()
 	return func() error {
 		a, err := getActivity(ctx, tx, communityID, activityID)
@@ -146,9 +177,18 @@ func (s *Service) CancelTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 		if cur.Status == "cancelled" {
 			return civic.Errorf(civic.Invalid, "earning.already_cancelled", "this sign-up is already cancelled")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE earning_signups SET status = 'cancelled', updated_at = $4 WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3",
-			communityID, activityID, residentID, db.Millis(now)); err != nil {
+		// Guarded, so a copy sent at once with another key frees no second place.
+		res, err := tx.Exec(ctx, `UPDATE earning_signups SET status = 'cancelled', updated_at = $4
+			WHERE community_id = $1 AND activity_id = $2 AND resident_id = $3 AND status = $5`,
+			communityID, activityID, residentID, db.Millis(now), cur.Status)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Invalid, "earning.already_cancelled", "this sign-up is already cancelled")
 		}
 		if cur.Status != "registered" {
 			return nil
@@ -180,6 +220,19 @@ func (s *Service) Roster(ctx context.Context, communityID, activityID string) (o
 	rows, err := s.DB.Query(ctx, "SELECT "+signupCols+` FROM earning_signups WHERE community_id = $1 AND activity_id = $2
 		ORDER BY CASE status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, signed_at, resident_id`, communityID, activityID)
 	return db.Collect(rows, err, scanSignUp)
+}
+
+// Attendees are the residents who came to an activity (checked in), in
+// roster order.
+func (s *Service) Attendees(ctx context.Context, communityID, activityID string) (ids []string, err error) {
+	defer civic.Wrap(&err, "earning.Attendees(%s)", activityID)
+	return attendees(ctx, s.DB, communityID, activityID)
+}
+
+func attendees(ctx context.Context, q db.Querier, communityID, activityID string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT resident_id FROM earning_signups WHERE community_id = $1 AND activity_id = $2
+		AND attendance IN ('in', 'out') ORDER BY signed_at, resident_id`, communityID, activityID)
+	return db.Collect(rows, err, db.ScanString)
 }
 
 // MySignUp is a resident's sign-up with its activity.

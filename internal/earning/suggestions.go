@@ -5,10 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -41,21 +43,32 @@ func scanSuggestion(row interface{ Scan(...any) error }) (g Suggestion, err erro
 	return g, err
 }
 
-// Submit records a suggestion with an optional photo (JPEG, PNG or WebP).
-func (s *Service) Submit(ctx context.Context, actor civic.Actor, communityID, residentID, title, body string, photo []byte) (g Suggestion, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		g, err = s.SubmitTx(ctx, tx, actor, communityID, residentID, title, body, photo)
-		return err
-	})
-	return g, err
+// SubmitRequest is a resident's suggestion, with an optional photo (JPEG,
+// PNG or WebP); the photo is part of the request, so one key cannot carry
+// two photos.
+type SubmitRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Title     string `json:"title"`
+	Body      string `json:"body"`
+	Photo     []byte `json:"photo,omitempty"`
 }
 
-// SubmitTx is Submit inside tx, for callers that make it idempotent.
-func (s *Service) SubmitTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, residentID, title, body string, photo []byte) (g Suggestion, err error) {
-	defer civic.Wrap(&err, "earning.Submit(%s)", residentID)
-	if err := requireSelf(actor, communityID, residentID); err != nil {
+// Submit records a suggestion. The resident submits for themself, or a
+// worker of the community on their behalf (a suggestion told at the desk).
+func (s *Service) Submit(ctx context.Context, by civic.Actor, key idem.Key, r SubmitRequest) (g Suggestion, err error) {
+	defer civic.Wrap(&err, "earning.Submit(%s)", r.Resident)
+	if err := requireSelf(by, r.Community, r.Resident); err != nil {
 		return g, err
 	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.submit",
+		Shard: idem.Resident(r.Community, r.Resident), Request: r},
+		func(tx *db.Tx) (Suggestion, error) {
+			return s.submitTx(ctx, tx, r.Community, r.Resident, r.Title, r.Body, r.Photo)
+		})
+}
+
+func (s *Service) submitTx(ctx context.Context, tx *db.Tx, communityID, residentID, title, body string, photo []byte) (g Suggestion, err error) {
 	if title, err = text(title, 60, "earning.title_required", "a title is required"); err != nil {
 		return g, err
 	}
@@ -93,6 +106,7 @@ func (s *Service) SubmitTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 
 // Photo returns a suggestion photo and its content type.
 func (s *Service) Photo(ctx context.Context, communityID, id string) (data []byte, ctype string, err error) {
+	defer civic.Wrap(&err, "earning.Photo(%s)", id)
 	err = s.DB.QueryRow(ctx, "SELECT data, content_type FROM earning_photos WHERE community_id = $1 AND id = $2", communityID, id).Scan(&data, &ctype)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = civic.Errorf(civic.NotFound, "earning.no_photo", "no such photo")
@@ -101,7 +115,8 @@ func (s *Service) Photo(ctx context.Context, communityID, id string) (data []byt
 }
 
 // Suggestion reads one suggestion.
-func (s *Service) Suggestion(ctx context.Context, communityID, id string) (Suggestion, error) {
+func (s *Service) Suggestion(ctx context.Context, communityID, id string) (_ Suggestion, err error) {
+	defer civic.Wrap(&err, "earning.Suggestion(%s)", id)
 	return getSuggestion(ctx, s.DB, communityID, id)
 }
 
@@ -114,12 +129,14 @@ func getSuggestion(ctx context.Context, q db.Querier, communityID, id string) (g
 }
 
 // Suggestions lists suggestions with a status ("" for all), newest first.
-func (s *Service) Suggestions(ctx context.Context, communityID, status string, limit int) ([]Suggestion, error) {
+func (s *Service) Suggestions(ctx context.Context, communityID, status string, limit int) (_ []Suggestion, err error) {
+	defer civic.Wrap(&err, "earning.Suggestions(%s)", communityID)
 	return s.suggestions(ctx, "WHERE community_id = $1 AND ($2 = '' OR status = $2) ORDER BY created_at DESC, id DESC LIMIT $3", communityID, status, clampLimit(limit))
 }
 
 // SuggestionsOf lists a resident's suggestions, newest first.
-func (s *Service) SuggestionsOf(ctx context.Context, communityID, residentID string) ([]Suggestion, error) {
+func (s *Service) SuggestionsOf(ctx context.Context, communityID, residentID string) (_ []Suggestion, err error) {
+	defer civic.Wrap(&err, "earning.SuggestionsOf(%s)", residentID)
 	return s.suggestions(ctx, "WHERE community_id = $1 AND resident_id = $2 ORDER BY created_at DESC LIMIT 100", communityID, residentID)
 }
 
@@ -129,33 +146,50 @@ func (s *Service) suggestions(ctx context.Context, where string, args ...any) (o
 	return db.Collect(rows, err, scanSuggestion)
 }
 
+// ReviewRequest is a worker's decision on a suggestion: "adopted" with
+// Points, "implemented" with an optional bonus (0 for none), or
+// "not_adopted"; always with a Reason the resident sees.
+type ReviewRequest struct {
+	Community  string `json:"community"`
+	Suggestion string `json:"suggestion"`
+	Decision   string `json:"decision"`
+	Points     int64  `json:"points"`
+	Reason     string `json:"reason"`
+}
+
 // Review decides a suggestion. "adopted" awards points (within the
 // suggestion_adopted range) with the worker's reason; "implemented" marks an
 // adopted suggestion done and may add a bonus (suggestion_implemented; 0 for
 // none); "not_adopted" needs a reason. The resident sees status and reasons.
-func (s *Service) Review(ctx context.Context, actor civic.Actor, communityID, id, decision string, points int64, reason string) (g Suggestion, err error) {
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		g, err = s.ReviewTx(ctx, tx, actor, communityID, id, decision, points, reason)
-		return err
-	})
-	return g, err
-}
-
-// ReviewTx is Review inside tx, for callers that make it idempotent.
-func (s *Service) ReviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, id, decision string, points int64, reason string) (g Suggestion, err error) {
-	defer civic.Wrap(&err, "earning.Review(%s, %s)", id, decision)
-	if err := requireWorker(actor, communityID); err != nil {
+// Only a worker of the community may. A review may move the author's
+// points, so every review runs through the group committer on the author's
+// writer.
+func (s *Service) Review(ctx context.Context, by civic.Actor, key idem.Key, r ReviewRequest) (g Suggestion, err error) {
+	defer civic.Wrap(&err, "earning.Review(%s, %s)", r.Suggestion, r.Decision)
+	if err := requireWorker(by, r.Community); err != nil {
 		return g, err
 	}
-	if reason, err = text(reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
+	if _, err := text(r.Reason, 200, "earning.reason_required", "a reason is required; the resident sees it"); err != nil {
 		return g, err
 	}
 	// A bonus of 0 means none; a negative one is a mistake, not none.
-	if points != 0 || decision == "adopted" {
-		if err := checkAmount(points); err != nil {
+	if r.Points != 0 || r.Decision == "adopted" {
+		if err := checkAmount(r.Points); err != nil {
 			return g, err
 		}
 	}
+	// The author never changes: reading them first names the writer.
+	cur, err := getSuggestion(ctx, s.DB, r.Community, r.Suggestion)
+	if err != nil {
+		return g, err
+	}
+	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.review",
+		Shard: idem.Resident(r.Community, cur.ResidentID), Request: r, Batch: true},
+		func(tx *db.Tx) (Suggestion, error) { return s.reviewTx(ctx, tx, by, r) })
+}
+
+func (s *Service) reviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, r ReviewRequest) (g Suggestion, err error) {
+	communityID, id, decision, points, reason := r.Community, r.Suggestion, r.Decision, r.Points, strings.TrimSpace(r.Reason)
 	now := s.now()
 	err = func() error {
 		g, err = getSuggestion(ctx, tx, communityID, id)
@@ -165,21 +199,21 @@ func (s *Service) ReviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 		src := ledger.Source{Kind: "suggestion", ID: id}
 		switch {
 		case decision == "adopted" && g.Status == "submitted":
-			r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: g.ResidentID, Indicator: SuggestionAdopted,
+			t, err := s.awardTx(ctx, tx, actor, communityID, grant{ResidentID: g.ResidentID, Indicator: SuggestionAdopted,
 				Points: points, Reason: reason, Source: src, At: now})
 			if err != nil {
 				return err
 			}
-			g.Points, g.TransferID = points, r.TransferID
+			g.Points, g.TransferID = points, t.TransferID
 		case decision == "implemented" && g.Status == "adopted":
 			if points > 0 {
-				r, err := s.AwardTx(ctx, tx, actor, communityID, AwardRequest{ResidentID: g.ResidentID, Indicator: SuggestionImplemented,
+				t, err := s.awardTx(ctx, tx, actor, communityID, grant{ResidentID: g.ResidentID, Indicator: SuggestionImplemented,
 					Points: points, Reason: reason, Source: src, At: now})
 				if err != nil {
 					return err
 				}
 				g.Bonus = points
-				if _, err := tx.Exec(ctx, "UPDATE earning_suggestions SET bonus_transfer_id = $3 WHERE community_id = $1 AND id = $2", communityID, id, r.TransferID); err != nil {
+				if _, err := tx.Exec(ctx, "UPDATE earning_suggestions SET bonus_transfer_id = $3 WHERE community_id = $1 AND id = $2", communityID, id, t.TransferID); err != nil {
 					return err
 				}
 			}
@@ -189,11 +223,23 @@ func (s *Service) ReviewTx(ctx context.Context, tx *db.Tx, actor civic.Actor, co
 		default:
 			return civic.Errorf(civic.Conflict, "earning.bad_transition", "a suggestion that is %s cannot become %s", g.Status, decision)
 		}
+		from := g.Status
 		g.Status, g.Reason, g.ReviewedBy = decision, reason, actor.Name
-		_, err = tx.Exec(ctx, `UPDATE earning_suggestions SET status = $3, reason = $4, points = $5, transfer_id = $6, bonus_points = $7,
-			reviewed_by = $8, reviewed_at = $9 WHERE community_id = $1 AND id = $2`,
-			communityID, id, g.Status, g.Reason, g.Points, g.TransferID, g.Bonus, g.ReviewedBy, db.Millis(now))
-		return err
+		// Guarded on the status read above, so a review that lost a race
+		// rolls its award back rather than moving the suggestion twice.
+		res, err := tx.Exec(ctx, `UPDATE earning_suggestions SET status = $3, reason = $4, points = $5, transfer_id = $6, bonus_points = $7,
+			reviewed_by = $8, reviewed_at = $9 WHERE community_id = $1 AND id = $2 AND status = $10`,
+			communityID, id, g.Status, g.Reason, g.Points, g.TransferID, g.Bonus, g.ReviewedBy, db.Millis(now), from)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return civic.Errorf(civic.Conflict, "earning.bad_transition", "a suggestion that is %s cannot become %s", from, decision)
+		}
+		return nil
 	}()
 	return g, err
 }

@@ -5,7 +5,18 @@ import (
 	"time"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/db"
 )
+
+type categorySum struct {
+	code   string
+	points int64
+}
+
+func scanCategorySum(row db.Scanner) (c categorySum, err error) {
+	err = row.Scan(&c.code, &c.points)
+	return c, err
+}
 
 // CategoryPoints is what a resident earned in one category over a period.
 type CategoryPoints struct {
@@ -21,22 +32,13 @@ func (s *Service) MonthSummary(ctx context.Context, communityID, residentID stri
 	_, from, to, _, _ := periods(at)
 	rows, err := s.DB.Query(ctx, `SELECT category, SUM(points) FROM earning_awards WHERE community_id = $1 AND resident_id = $2
 		AND day >= $3 AND day < $4 AND reversed = 0 GROUP BY category`, communityID, residentID, from, to)
+	earned, err := db.Collect(rows, err, scanCategorySum)
 	if err != nil {
 		return nil, err
 	}
-	sums := map[string]int64{}
-	for rows.Next() {
-		var c string
-		var p int64
-		if err := rows.Scan(&c, &p); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		sums[c] = p
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	sums := make(map[string]int64, len(earned))
+	for _, e := range earned {
+		sums[e.code] = e.points
 	}
 	cats, err := s.Categories(ctx, communityID)
 	if err != nil {

@@ -2,16 +2,15 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 )
 
 // Helpers shared by the earning pages (resident activities, check-in,
@@ -34,21 +33,12 @@ func (s *Server) reshow(w http.ResponseWriter, r *http.Request, err error, name 
 	return s.RenderStatus(w, r, HTTPStatus(c), name, View{Error: i18n.Error(LangFrom(r.Context()), err), Data: data})
 }
 
-// earningOnce runs fn once for the form's hidden key (s.once): a resent or
-// double-submitted form gets the first answer in out and writes nothing
-// again. The request's path and any extra fields (such as an upload's
-// digest) join the form in the request hash, so one key cannot be replayed
-// against another activity or action.
-func (s *Server) earningOnce(r *http.Request, shard string, extra url.Values, out any, fn func(tx *db.Tx) (any, error)) error {
-	a, _ := ActorFrom(r.Context())
-	form := url.Values{"_path": {r.URL.Path}}
-	for k, v := range r.PostForm {
-		form[k] = v
-	}
-	for k, v := range extra {
-		form["_"+k] = v
-	}
-	return s.once(r.Context(), a, shard, r.PostFormValue("key"), form, out, fn)
+// commandKey is the form's hidden key as a command takes it, judged by the
+// one rule of form keys (formKey): the page never adds to it, so the same
+// key sent by the API names the same request.
+func commandKey(r *http.Request) (idem.Key, error) {
+	key, err := formKey(r)
+	return idem.Key(key), err
 }
 
 // parseForm reads a posted form (multipart when maxMemory > 0).
@@ -122,10 +112,28 @@ func (s *Server) indicatorNames(r *http.Request, communityID string) (map[string
 // residentLabel is a resident's masked name for worker lists, or the id
 // when the registry does not know them.
 func (s *Server) residentLabel(r *http.Request, communityID, residentID string) string {
-	if l := s.label(r.Context(), communityID, residentID); l != "" {
-		return l
+	return s.residentLabels(r, communityID, []string{residentID})[residentID]
+}
+
+// residentLabels maps residents to their masked names (residentLabel) in
+// one query for the whole list: a roster, a queue, a bulk award's results.
+// A registry that cannot answer leaves the ids, as for an unknown resident:
+// names only label the rows.
+func (s *Server) residentLabels(r *http.Request, communityID string, ids []string) map[string]string {
+	labels := make(map[string]string, len(ids))
+	var names map[string]string
+	if s.Registry != nil {
+		var err error
+		if names, err = s.Registry.MaskedNames(r.Context(), communityID, ids); err != nil {
+			s.Log.WarnContext(r.Context(), "earning pages: masked names", "err", err)
+		}
 	}
-	return residentID
+	for _, id := range ids {
+		if labels[id] = names[id]; labels[id] == "" {
+			labels[id] = id
+		}
+	}
+	return labels
 }
 
 // option is one choice of a <select>.

@@ -22,6 +22,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -60,8 +61,7 @@ func newKeyWorld(t *testing.T, d *db.DB) *keyWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Earning.Award(ctx, sc.Worker, sc.CommunityID, earning.AwardRequest{ResidentID: sc.Residents[0],
-		Indicator: app.BenchIndicator, Points: 100, Reason: "志愿服务", IdemKey: "seed"}); err != nil {
+	if _, err := a.Earning.Award(ctx, sc.Worker, idem.Key("seed"), earning.AwardRequest{Community: sc.CommunityID, Resident: sc.Residents[0], Indicator: app.BenchIndicator, Points: 100, Reason: "志愿服务"}); err != nil {
 		t.Fatal(err)
 	}
 	a.VerifyCode = func(_ context.Context, _, payload string) (string, error) {
@@ -203,8 +203,7 @@ func TestFormsWithoutKeyMoveNothing(t *testing.T) {
 		w := newKeyWorld(t, d)
 		ctx := context.Background()
 		resident, worker, clerk := w.as("resident"), w.as("worker"), w.as("clerk")
-		res, err := w.app.Earning.Award(ctx, civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, w.cid,
-			earning.AwardRequest{ResidentID: w.rids[2], Indicator: app.BenchIndicator, Points: 7, Reason: "误记", IdemKey: "to-reverse"})
+		res, err := w.app.Earning.Award(ctx, civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, idem.Key("to-reverse"), earning.AwardRequest{Community: w.cid, Resident: w.rids[2], Indicator: app.BenchIndicator, Points: 7, Reason: "误记"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,8 +270,7 @@ func TestPointFormsCarryAKey(t *testing.T) {
 		t.Parallel()
 		w := newKeyWorld(t, d)
 		resident, worker, clerk := w.as("resident"), w.as("worker"), w.as("clerk")
-		res, err := w.app.Earning.Award(context.Background(), civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, w.cid,
-			earning.AwardRequest{ResidentID: w.rids[1], Indicator: app.BenchIndicator, Points: 5, Reason: "巡逻", IdemKey: "shown"})
+		res, err := w.app.Earning.Award(context.Background(), civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, idem.Key("shown"), earning.AwardRequest{Community: w.cid, Resident: w.rids[1], Indicator: app.BenchIndicator, Points: 5, Reason: "巡逻"})
 		if err != nil {
 			t.Fatal(err)
 		}

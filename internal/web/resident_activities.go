@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -89,9 +88,10 @@ func (s *Server) residentSignUp(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, wait := r.PathValue("id"), r.PostFormValue("wait") == "1"
 	var u earning.SignUp
-	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
-		return s.Earning.SignUpTx(r.Context(), tx, a, a.CommunityID, id, a.ResidentID, wait)
-	})
+	key, err := commandKey(r)
+	if err == nil {
+		u, err = s.Earning.SignUp(r.Context(), a, key, earning.SignUpRequest{Community: a.CommunityID, Activity: id, Resident: a.ResidentID, Wait: wait})
+	}
 	if err != nil {
 		return s.residentActivitiesError(w, r, a, err)
 	}
@@ -105,10 +105,10 @@ func (s *Server) residentCancel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	var done bool
-	err := s.earningOnce(r, "activity/"+id, nil, &done, func(tx *db.Tx) (any, error) {
-		return true, s.Earning.CancelTx(r.Context(), tx, a, a.CommunityID, id, a.ResidentID)
-	})
+	key, err := commandKey(r)
+	if err == nil {
+		_, err = s.Earning.Withdraw(r.Context(), a, key, earning.WithdrawRequest{Community: a.CommunityID, Activity: id, Resident: a.ResidentID})
+	}
 	if err != nil {
 		return s.residentActivitiesError(w, r, a, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -85,13 +84,14 @@ func (s *Server) residentCheckinPost(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	id, code := r.PostFormValue("activity"), strings.TrimSpace(r.PostFormValue("code"))
-	var u earning.SignUp
-	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
-		if r.PostFormValue("action") == "out" {
-			return s.Earning.CheckOutTx(r.Context(), tx, a, a.CommunityID, id, earning.Code, code)
-		}
-		return s.Earning.CheckInTx(r.Context(), tx, a, a.CommunityID, id, earning.Code, code)
-	})
+	req := earning.AttendRequest{Community: a.CommunityID, Activity: id, Method: earning.Code, Resident: a.ResidentID, Code: code}
+	key, err := commandKey(r)
+	switch {
+	case err == nil && r.PostFormValue("action") == "out":
+		_, err = s.Earning.CheckOut(r.Context(), a, key, req)
+	case err == nil:
+		_, err = s.Earning.CheckIn(r.Context(), a, key, req)
+	}
 	if err != nil {
 		d, derr := s.checkinData(r, a, id)
 		if derr != nil {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // Self-reported hours: service done outside an activity, with evidence, for
@@ -87,11 +87,13 @@ func (s *Server) residentHoursPost(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		total, err = earning.HoursMinutes(h, m)
 	}
+	var key idem.Key
 	if err == nil {
-		var c earning.Claim
-		err = s.earningOnce(r, a.ResidentID, nil, &c, func(tx *db.Tx) (any, error) {
-			return s.Earning.ReportHoursTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Indicator, total, d.Day, d.Evidence)
-		})
+		key, err = commandKey(r)
+	}
+	if err == nil {
+		_, err = s.Earning.ReportHours(r.Context(), a, key, earning.HoursRequest{Community: a.CommunityID, Resident: a.ResidentID,
+			Indicator: d.Indicator, Minutes: total, Day: d.Day, Evidence: d.Evidence})
 	}
 	if err != nil {
 		if derr := s.residentHoursData(r, a, &d); derr != nil {

@@ -1,17 +1,14 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // My suggestions (金点子): submit a title, text and an optional photo; see
@@ -73,14 +70,13 @@ func (s *Server) residentSuggestionsPost(w http.ResponseWriter, r *http.Request)
 		d.Title, d.Body, d.Key = r.PostFormValue("title"), r.PostFormValue("body"), r.PostFormValue("key")
 		photo, err = formFile(r, "photo")
 	}
+	var key idem.Key
 	if err == nil {
-		// The photo is not a form value: its digest joins the request hash,
-		// so the key cannot be replayed with another photo.
-		sum := sha256.Sum256(photo)
-		var g earning.Suggestion
-		err = s.earningOnce(r, a.ResidentID, url.Values{"photo": {hex.EncodeToString(sum[:])}}, &g, func(tx *db.Tx) (any, error) {
-			return s.Earning.SubmitTx(r.Context(), tx, a, a.CommunityID, a.ResidentID, d.Title, d.Body, photo)
-		})
+		key, err = commandKey(r)
+	}
+	if err == nil {
+		_, err = s.Earning.Submit(r.Context(), a, key, earning.SubmitRequest{Community: a.CommunityID, Resident: a.ResidentID,
+			Title: d.Title, Body: d.Body, Photo: photo})
 	}
 	if err != nil {
 		if derr := s.residentSuggestionsData(r, a, &d); derr != nil {

@@ -14,6 +14,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // One reversal sent through the worker's page and through the API with one
@@ -35,8 +36,8 @@ func TestReversalPageAndAPIOneKey(t *testing.T) {
 		worker := w.as("worker")
 		rid := w.rids[2]
 		awardOf := func(key string) string {
-			res, err := w.app.Earning.Award(ctx, civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, w.cid,
-				earning.AwardRequest{ResidentID: rid, Indicator: app.BenchIndicator, Points: 7, Reason: "误记", IdemKey: key})
+			res, err := w.app.Earning.Award(ctx, civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: w.cid}, idem.Key(key),
+				earning.AwardRequest{Community: w.cid, Resident: rid, Indicator: app.BenchIndicator, Points: 7, Reason: "误记"})
 			if err != nil {
 				t.Fatal(err)
 			}

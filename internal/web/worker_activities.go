@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // Worker activities: publish an activity and list the community's recent
@@ -115,9 +115,10 @@ func (s *Server) workerPublish(w http.ResponseWriter, r *http.Request) error {
 	}
 	var act earning.Activity
 	if err == nil {
-		err = s.earningOnce(r, a.CommunityID+"/activities", nil, &act, func(tx *db.Tx) (any, error) {
-			return s.Earning.PublishTx(r.Context(), tx, a, a.CommunityID, in)
-		})
+		var key idem.Key
+		if key, err = commandKey(r); err == nil {
+			act, err = s.Earning.Publish(r.Context(), a, key, earning.PublishRequest{Community: a.CommunityID, Activity: in})
+		}
 	}
 	if err != nil {
 		d := workerActivitiesData{Form: f}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 )
 
@@ -66,6 +65,11 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 	if err != nil {
 		return d, err
 	}
+	ids := make([]string, 0, len(roster))
+	for _, u := range roster {
+		ids = append(ids, u.ResidentID)
+	}
+	labels := s.residentLabels(r, a.CommunityID, ids)
 	for _, u := range roster {
 		switch {
 		case u.Status == "registered":
@@ -76,7 +80,7 @@ func (s *Server) workerActivityData(r *http.Request, a civic.Actor, id string) (
 		if u.Attendance == "in" || u.Attendance == "out" {
 			d.Attended++
 		}
-		d.Roster = append(d.Roster, rosterRow{SignUp: u, Name: s.residentLabel(r, a.CommunityID, u.ResidentID), In: shanghai(u.In),
+		d.Roster = append(d.Roster, rosterRow{SignUp: u, Name: labels[u.ResidentID], In: shanghai(u.In),
 			Out: shanghai(u.Out), Key: newFormKey()})
 	}
 	return d, nil
@@ -118,18 +122,18 @@ func (s *Server) workerAttend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id, value := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("value"))
-	m := earning.Tick
+	req := earning.AttendRequest{Community: a.CommunityID, Activity: id, Method: earning.Tick, Resident: value}
 	if r.PostFormValue("method") == "scan" {
-		m = earning.Scan
+		req = earning.AttendRequest{Community: a.CommunityID, Activity: id, Method: earning.Scan, Code: value}
 	}
 	out := r.PostFormValue("action") == "out"
-	var u earning.SignUp
-	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
-		if out {
-			return s.Earning.CheckOutTx(r.Context(), tx, a, a.CommunityID, id, m, value)
-		}
-		return s.Earning.CheckInTx(r.Context(), tx, a, a.CommunityID, id, m, value)
-	})
+	key, err := commandKey(r)
+	switch {
+	case err == nil && out:
+		_, err = s.Earning.CheckOut(r.Context(), a, key, req)
+	case err == nil:
+		_, err = s.Earning.CheckIn(r.Context(), a, key, req)
+	}
 	if err != nil {
 		return s.activityError(w, r, a, err, "")
 	}
@@ -147,10 +151,10 @@ func (s *Server) workerAddResident(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	id, rid, wait := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("resident")), r.PostFormValue("wait") == "1"
-	var u earning.SignUp
-	err := s.earningOnce(r, "activity/"+id, nil, &u, func(tx *db.Tx) (any, error) {
-		return s.Earning.SignUpTx(r.Context(), tx, a, a.CommunityID, id, rid, wait)
-	})
+	key, err := commandKey(r)
+	if err == nil {
+		_, err = s.Earning.SignUp(r.Context(), a, key, earning.SignUpRequest{Community: a.CommunityID, Activity: id, Resident: rid, Wait: wait})
+	}
 	if err != nil {
 		return s.activityError(w, r, a, err, rid)
 	}
@@ -164,10 +168,10 @@ func (s *Server) workerClose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	var closed bool
-	err := s.earningOnce(r, "activity/"+id, nil, &closed, func(tx *db.Tx) (any, error) {
-		return true, s.Earning.CloseActivityTx(r.Context(), tx, a, a.CommunityID, id)
-	})
+	key, err := commandKey(r)
+	if err == nil {
+		_, err = s.Earning.CloseActivity(r.Context(), a, key, earning.CloseRequest{Community: a.CommunityID, Activity: id})
+	}
 	if err != nil {
 		return s.activityError(w, r, a, err, "")
 	}

@@ -7,14 +7,16 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
 // The award form: one resident, or many at once (an activity's attendees or
 // a pasted list), with a result per resident. Each form carries a hidden
-// idempotency key made when it is rendered and passed to earning.Award or
-// earning.AwardBulk, so a double submit or a resent POST returns the first
-// answer instead of awarding twice.
+// idempotency key made when it is rendered and passed to earning's Award or
+// BulkAward command, so a double submit or a resent POST returns the first
+// answer instead of awarding twice. Award is the command the API's POST
+// /awards calls: one key sent both ways awards once.
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/award", Roles: wk, Nav: "earning_pages.nav.award", Handler: (*Server).workerAward})
@@ -68,7 +70,7 @@ func (s *Server) workerAwardData(r *http.Request, a civic.Actor, d *workerAwardD
 			return err
 		}
 		d.ActivityTitle = act.Title
-		ids, err := s.attendees(r, a, act.ID)
+		ids, err := s.Earning.Attendees(r.Context(), a.CommunityID, act.ID)
 		if err != nil {
 			return err
 		}
@@ -85,21 +87,6 @@ func (s *Server) workerAwardData(r *http.Request, a civic.Actor, d *workerAwardD
 	}
 	s.chosenLabel(r, a, d)
 	return nil
-}
-
-// attendees are the residents who came to an activity (checked in).
-func (s *Server) attendees(r *http.Request, a civic.Actor, activityID string) ([]string, error) {
-	roster, err := s.Earning.Roster(r.Context(), a.CommunityID, activityID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, u := range roster {
-		if u.Attendance == "in" || u.Attendance == "out" {
-			ids = append(ids, u.ResidentID)
-		}
-	}
-	return ids, nil
 }
 
 func (s *Server) workerAward(w http.ResponseWriter, r *http.Request) error {
@@ -125,13 +112,13 @@ func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
 		Indicator: r.PostFormValue("indicator"), Points: r.PostFormValue("points"), Reason: r.PostFormValue("reason"),
 		List: r.PostFormValue("list"), Activity: r.PostFormValue("activity")}
 	// The form's own key, or a refusal: without one every worker's keyless
-	// post would share the key "web:" and replay one award community-wide.
-	key, err := formKey(r)
+	// post would share one key and replay one award community-wide.
+	key, err := commandKey(r)
 	if err == nil {
 		if f.Mode == "bulk" {
-			f.BulkKey = key
+			f.BulkKey = string(key)
 		} else {
-			f.Key = key
+			f.Key = string(key)
 		}
 	}
 	if err == nil && f.Mode != "single" && f.Mode != "bulk" {
@@ -143,11 +130,11 @@ func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
 		points, err = formWhole(r, "points", 0)
 	}
 	if err == nil && f.Mode == "bulk" {
-		err = s.awardBulk(r, a, f, points, &d)
+		err = s.awardBulk(r, a, key, f, points, &d)
 	} else if err == nil {
 		var res ledger.Result
-		res, err = s.Earning.Award(ctx, a, a.CommunityID, earning.AwardRequest{ResidentID: f.Resident, Indicator: f.Indicator,
-			Points: points, Reason: f.Reason, IdemKey: "web:" + key})
+		res, err = s.Earning.Award(ctx, a, key, earning.AwardRequest{Community: a.CommunityID, Resident: f.Resident, Indicator: f.Indicator,
+			Points: points, Reason: f.Reason})
 		if err == nil {
 			d.Awarded = 1
 			d.Results = []awardResult{{ResidentID: f.Resident, Name: s.residentLabel(r, a.CommunityID, f.Resident), TransferID: res.TransferID, Balance: res.Balance}}
@@ -172,25 +159,25 @@ func (s *Server) workerAwardPost(w http.ResponseWriter, r *http.Request) error {
 
 // awardBulk gives one award to an activity's attendees or a pasted list and
 // fills a result per resident.
-func (s *Server) awardBulk(r *http.Request, a civic.Actor, f awardForm, points int64, d *workerAwardData) error {
-	b := earning.Bulk{Indicator: f.Indicator, Points: points, Reason: f.Reason}
-	if f.Activity != "" {
-		ids, err := s.attendees(r, a, f.Activity)
-		if err != nil {
-			return err
-		}
-		b.ResidentIDs, b.Source = ids, ledger.Source{Kind: "activity", ID: f.Activity}
-	} else {
-		b.ResidentIDs = earning.ParseResidentList(f.List)
+func (s *Server) awardBulk(r *http.Request, a civic.Actor, key idem.Key, f awardForm, points int64, d *workerAwardData) error {
+	b := earning.BulkAwardRequest{Community: a.CommunityID, Activity: f.Activity, Indicator: f.Indicator, Points: points, Reason: f.Reason}
+	if f.Activity == "" {
+		b.Residents = earning.ParseResidentList(f.List)
 	}
-	res, replayed, err := s.Earning.AwardBulk(r.Context(), a, a.CommunityID, b, "web:"+f.BulkKey)
+	ctx, replayed := idem.WithReplayFlag(r.Context())
+	res, err := s.Earning.BulkAward(ctx, a, key, b)
 	if err != nil {
 		return err
 	}
 	lang := LangFrom(r.Context())
-	d.Awarded, d.Failed, d.Replayed = res.Awarded, res.Failed, replayed
+	d.Awarded, d.Failed, d.Replayed = res.Awarded, res.Failed, *replayed
+	ids := make([]string, 0, len(res.Items))
 	for _, it := range res.Items {
-		ar := awardResult{ResidentID: it.ResidentID, Name: s.residentLabel(r, a.CommunityID, it.ResidentID), TransferID: it.TransferID, Balance: it.Balance}
+		ids = append(ids, it.ResidentID)
+	}
+	names := s.residentLabels(r, a.CommunityID, ids)
+	for _, it := range res.Items {
+		ar := awardResult{ResidentID: it.ResidentID, Name: names[it.ResidentID], TransferID: it.TransferID, Balance: it.Balance}
 		if it.Error != nil {
 			ar.Error = i18n.Error(lang, it.Error)
 		}

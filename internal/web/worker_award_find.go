@@ -59,8 +59,12 @@ func (s *Server) findResidents(r *http.Request, a civic.Actor, f *ResidentFind) 
 // stands for before sending it.
 func (s *Server) choose(r *http.Request, a civic.Actor, f *ResidentFind, residentID string) {
 	f.Chosen = ""
-	if residentID != "" {
-		f.Chosen = s.label(r.Context(), a.CommunityID, residentID)
+	if residentID != "" && s.Registry != nil {
+		names, err := s.Registry.MaskedNames(r.Context(), a.CommunityID, []string{residentID})
+		if err != nil {
+			s.Log.WarnContext(r.Context(), "earning pages: masked names", "err", err)
+		}
+		f.Chosen = names[residentID] // none for an unknown id: the form says so
 	}
 }
 

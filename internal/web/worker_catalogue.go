@@ -6,6 +6,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // The catalogue editor: categories with their indicators, each indicator's
@@ -23,6 +24,7 @@ type catalogueGroup struct {
 	Category   earning.Category
 	Name       string
 	Indicators []indicatorRow
+	RenameKey  string // idempotency key of the category's rename form
 }
 
 type indicatorRow struct {
@@ -50,7 +52,7 @@ func (s *Server) catalogueData(r *http.Request, a civic.Actor) (d catalogueData,
 		return d, err
 	}
 	for _, c := range cats {
-		g := catalogueGroup{Category: c, Name: c.Name(lang)}
+		g := catalogueGroup{Category: c, Name: c.Name(lang), RenameKey: newFormKey()}
 		for _, in := range ins {
 			if in.Category == c.Code {
 				g.Indicators = append(g.Indicators, indicatorRow{Indicator: in, Name: in.Name(lang),
@@ -59,7 +61,7 @@ func (s *Server) catalogueData(r *http.Request, a civic.Actor) (d catalogueData,
 		}
 		d.Groups = append(d.Groups, g)
 	}
-	d.NewCategory.New = true
+	d.NewCategory.New, d.NewCategory.Key = true, newFormKey()
 	return d, nil
 }
 
@@ -94,6 +96,7 @@ func pick(lang, zh, en string) string {
 
 type indicatorForm struct {
 	New        bool
+	Key        string // idempotency: a resent form saves once
 	In         earning.Indicator
 	Categories []option
 	Versions   []ruleVersion
@@ -106,6 +109,9 @@ type ruleVersion struct {
 
 func (s *Server) indicatorForm(r *http.Request, a civic.Actor, f *indicatorForm) error {
 	ctx := r.Context()
+	if f.Key == "" {
+		f.Key = newFormKey()
+	}
 	cats, err := s.Earning.Categories(ctx, a.CommunityID)
 	if err != nil {
 		return err
@@ -187,19 +193,18 @@ func (s *Server) workerIndicatorSave(w http.ResponseWriter, r *http.Request) err
 	default:
 		in.Min, in.Max = 0, 0
 	}
+	var key idem.Key
 	if err == nil {
-		// A new indicator must not overwrite one with the same code; an edit
-		// must name one that exists.
-		_, lookup := s.Earning.Indicator(r.Context(), a.CommunityID, in.Code)
-		switch {
-		case f.New && lookup == nil:
-			err = civic.Errorf(civic.Conflict, "earning_pages.catalogue.exists", "there is already an indicator %q", in.Code)
-		case !f.New && lookup != nil:
-			return lookup
-		}
+		key, err = commandKey(r)
 	}
 	if err == nil {
-		_, err = s.Earning.SaveIndicator(r.Context(), a, a.CommunityID, in)
+		f.Key = string(key) // a refused form is shown again with its key
+		// A new indicator must not overwrite one with the same code; an edit
+		// must name one that exists (the command refuses both).
+		_, err = s.Earning.SaveIndicator(r.Context(), a, key, earning.IndicatorRequest{Community: a.CommunityID, New: f.New, Indicator: in})
+		if !f.New && civic.ErrorCode(err) == civic.NotFound {
+			return err // the indicator edited is gone: no form to show again
+		}
 	}
 	if err != nil {
 		f.In = in

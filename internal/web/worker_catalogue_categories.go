@@ -7,6 +7,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // The catalogue's category forms: add a category, or rename one (its code
@@ -22,6 +23,7 @@ func init() {
 type categoryForm struct {
 	New                            bool
 	Code, NameZH, NameEN, Position string
+	Key                            string // idempotency: a resent form saves once
 }
 
 func (s *Server) workerCategorySave(w http.ResponseWriter, r *http.Request) error {
@@ -34,20 +36,15 @@ func (s *Server) workerCategorySave(w http.ResponseWriter, r *http.Request) erro
 		NameZH: r.PostFormValue("name_zh"), NameEN: r.PostFormValue("name_en"), Position: r.PostFormValue("position")}
 	pos, err := formInt(r, "position", 0)
 	c := earning.Category{Code: f.Code, NameZH: f.NameZH, NameEN: f.NameEN, Position: int(pos)}
+	var key idem.Key
 	if err == nil {
-		// Adding must not overwrite a category with the same code; renaming
-		// must name one that exists. A resent add of the very same category
-		// changes nothing, so it is answered as saved.
-		cur, lookup := s.Earning.Category(ctx, a.CommunityID, c.Code)
-		switch {
-		case f.New && lookup == nil && !sameCategory(cur, c):
-			err = civic.Errorf(civic.Conflict, "earning_pages.catalogue.category_exists", "there is already a category %q", c.Code)
-		case !f.New && lookup != nil:
-			err = lookup
-		}
+		key, err = commandKey(r)
 	}
 	if err == nil {
-		_, err = s.Earning.SaveCategory(ctx, a, a.CommunityID, c)
+		f.Key = string(key) // a refused form is shown again with its key
+		// Adding must not overwrite a category with the same code; renaming
+		// must name one that exists (the command refuses both).
+		_, err = s.Earning.SaveCategory(ctx, a, key, earning.CategoryRequest{Community: a.CommunityID, New: f.New, Category: c})
 	}
 	if err != nil {
 		d, derr := s.catalogueData(r, a)
@@ -55,6 +52,9 @@ func (s *Server) workerCategorySave(w http.ResponseWriter, r *http.Request) erro
 			return derr
 		}
 		if f.New {
+			if f.Key == "" {
+				f.Key = newFormKey()
+			}
 			d.NewCategory = f
 		} else {
 			d.Rename = f
@@ -63,8 +63,4 @@ func (s *Server) workerCategorySave(w http.ResponseWriter, r *http.Request) erro
 	}
 	http.Redirect(w, r, "/worker/catalogue?category="+url.QueryEscape(c.Code), http.StatusSeeOther)
 	return nil
-}
-
-func sameCategory(a, b earning.Category) bool {
-	return a.NameZH == strings.TrimSpace(b.NameZH) && a.NameEN == strings.TrimSpace(b.NameEN) && a.Position == b.Position
 }

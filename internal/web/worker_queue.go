@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // The approval queue: self-reported hours and forgotten check-outs to
@@ -14,10 +14,10 @@ import (
 // implemented (with an optional bonus), or not to adopt, with a reason.
 //
 // Every decision form carries a hidden key drawn when the queue is rendered
-// and runs once through s.once, sharded by the resident whose points move: a
-// resent or double-submitted decision answers as the first did and awards
-// nothing twice, while a different decision on a decided item (another
-// worker's, say) is refused as the conflict it is.
+// and passed to earning's Decide or Review command: a resent or
+// double-submitted decision answers as the first did and awards nothing
+// twice, while a different decision on a decided item (another worker's,
+// say) is refused as the conflict it is.
 func init() {
 	wk := []civic.Role{civic.RoleWorker}
 	AddPage(Page{Method: "GET", Path: "/worker/queue", Roles: wk, Nav: "earning_pages.nav.queue", Handler: (*Server).workerQueue})
@@ -66,9 +66,23 @@ func (s *Server) workerQueueData(r *http.Request, a civic.Actor) (d workerQueueD
 	if err != nil {
 		return d, err
 	}
+	var ids []string
+	for _, c := range claims {
+		ids = append(ids, c.ResidentID)
+	}
+	lists := map[string][]earning.Suggestion{}
+	for _, st := range []string{"submitted", "adopted"} {
+		if lists[st], err = s.Earning.Suggestions(ctx, a.CommunityID, st, 100); err != nil {
+			return d, err
+		}
+		for _, g := range lists[st] {
+			ids = append(ids, g.ResidentID)
+		}
+	}
+	labels := s.residentLabels(r, a.CommunityID, ids)
 	titles := map[string]string{}
 	for _, c := range claims {
-		q := queueClaim{Claim: c, Name: s.residentLabel(r, a.CommunityID, c.ResidentID), IndicatorName: names[c.Indicator], When: shanghai(c.CreatedAt),
+		q := queueClaim{Claim: c, Name: labels[c.ResidentID], IndicatorName: names[c.Indicator], When: shanghai(c.CreatedAt),
 			ApproveKey: newFormKey(), RejectKey: newFormKey()}
 		if c.ActivityID != "" {
 			if _, ok := titles[c.ActivityID]; !ok {
@@ -83,12 +97,8 @@ func (s *Server) workerQueueData(r *http.Request, a civic.Actor) (d workerQueueD
 		d.Claims = append(d.Claims, q)
 	}
 	for _, st := range []string{"submitted", "adopted"} {
-		list, err := s.Earning.Suggestions(ctx, a.CommunityID, st, 100)
-		if err != nil {
-			return d, err
-		}
-		for _, g := range list {
-			q := queueSuggestion{Suggestion: g, Name: s.residentLabel(r, a.CommunityID, g.ResidentID), When: shanghai(g.CreatedAt),
+		for _, g := range lists[st] {
+			q := queueSuggestion{Suggestion: g, Name: labels[g.ResidentID], When: shanghai(g.CreatedAt),
 				Key: newFormKey(), RefuseKey: newFormKey()}
 			if st == "submitted" {
 				d.Submitted = append(d.Submitted, q)
@@ -133,11 +143,13 @@ func (s *Server) workerDecide(w http.ResponseWriter, r *http.Request) error {
 		done = "approved"
 	}
 	minutes, err := formInt(r, "minutes", 0)
+	var key idem.Key
 	if err == nil {
-		var c earning.Claim
-		err = s.earningOnce(r, r.PostFormValue("resident"), nil, &c, func(tx *db.Tx) (any, error) {
-			return s.Earning.DecideTx(r.Context(), tx, a, a.CommunityID, id, approve, minutes, r.PostFormValue("reason"))
-		})
+		key, err = commandKey(r)
+	}
+	if err == nil {
+		_, err = s.Earning.Decide(r.Context(), a, key, earning.DecideRequest{Community: a.CommunityID, Claim: id, Approve: approve,
+			Minutes: minutes, Reason: r.PostFormValue("reason")})
 	}
 	if err != nil {
 		return s.queueError(w, r, a, err)
@@ -153,11 +165,13 @@ func (s *Server) workerReview(w http.ResponseWriter, r *http.Request) error {
 	}
 	decision, id := r.PostFormValue("decision"), r.PathValue("id")
 	points, err := formInt(r, "points", 0)
+	var key idem.Key
 	if err == nil {
-		var g earning.Suggestion
-		err = s.earningOnce(r, r.PostFormValue("resident"), nil, &g, func(tx *db.Tx) (any, error) {
-			return s.Earning.ReviewTx(r.Context(), tx, a, a.CommunityID, id, decision, points, r.PostFormValue("reason"))
-		})
+		key, err = commandKey(r)
+	}
+	if err == nil {
+		_, err = s.Earning.Review(r.Context(), a, key, earning.ReviewRequest{Community: a.CommunityID, Suggestion: id, Decision: decision,
+			Points: points, Reason: r.PostFormValue("reason")})
 	}
 	if err != nil {
 		return s.queueError(w, r, a, err)

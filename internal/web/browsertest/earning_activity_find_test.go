@@ -25,8 +25,8 @@ func TestActivityAddFindsResidentByName(t *testing.T) {
 	}
 	clock := fixedEarning(srv)
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	act, err := srv.App.Earning.Publish(ctx, w, srv.CommunityID, earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
-		Place: "社区卫生站", Start: clock.Now().Add(2 * time.Hour), End: clock.Now().Add(4 * time.Hour), Capacity: 5})
+	act, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
+		Place: "社区卫生站", Start: clock.Now().Add(2 * time.Hour), End: clock.Now().Add(4 * time.Hour), Capacity: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,16 +154,16 @@ func TestSignUpRefusals(t *testing.T) {
 	clock := fixedEarning(srv)
 	ctx := context.Background()
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	act, err := srv.App.Earning.Publish(ctx, w, srv.CommunityID, earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
+	act, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
 		Place: "社区卫生站", Start: clock.Now().Add(2 * time.Hour), End: clock.Now().Add(4 * time.Hour),
-		Deadline: clock.Now().Add(time.Hour), Capacity: 1})
+		Deadline: clock.Now().Add(time.Hour), Capacity: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tab := phoneTab(t, srv, "resident")
 	open(t, tab, srv.URL+"/resident/activities", "#activity-"+act.ID+" button.signup")
 	// Someone else takes the last place while the page is open.
-	if _, err := srv.App.Earning.SignUp(ctx, w, srv.CommunityID, act.ID, "r-other", false); err != nil {
+	if _, err := srv.App.Earning.SignUp(ctx, w, earningKey(), earning.SignUpRequest{Community: srv.CommunityID, Activity: act.ID, Resident: "r-other"}); err != nil {
 		t.Fatal(err)
 	}
 	submit(t, tab, "#activity-"+act.ID+" button.signup")

@@ -67,19 +67,19 @@ func TestQueueDecisionsResentDecideOnce(t *testing.T) {
 	ctx := context.Background()
 	c := srv.CommunityID
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: c}
-	act, err := srv.App.Earning.Publish(ctx, w, c, earning.Activity{Title: "江滨步道清洁", Indicator: earning.VolunteerHours,
-		Place: "江滨公园", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5})
+	act, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: c, Activity: earning.Activity{Title: "江滨步道清洁", Indicator: earning.VolunteerHours,
+		Place: "江滨公园", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{rid, "r-other"} {
-		if _, err := srv.App.Earning.SignUp(ctx, w, c, act.ID, id, false); err != nil {
+		if _, err := srv.App.Earning.SignUp(ctx, w, earningKey(), earning.SignUpRequest{Community: c, Activity: act.ID, Resident: id}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	clock.Advance(time.Hour)
 	for _, id := range []string{rid, "r-other"} {
-		if _, err := srv.App.Earning.CheckIn(ctx, w, c, act.ID, earning.Tick, id); err != nil {
+		if _, err := srv.App.Earning.CheckIn(ctx, w, earningKey(), earning.AttendRequest{Community: c, Activity: act.ID, Method: earning.Tick, Resident: id}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +117,7 @@ func TestQueueDecisionsResentDecideOnce(t *testing.T) {
 	me := civic.Actor{UserID: "r", Role: civic.RoleResident, CommunityID: c, ResidentID: rid}
 	day := earning.Day(clock.Now())
 	for _, ev := range []string{"在社区图书室整理图书，李社工可证明", "帮邻居搬家"} {
-		if _, err := srv.App.Earning.ReportHours(ctx, me, c, rid, earning.VolunteerHours, 90, day, ev); err != nil {
+		if _, err := srv.App.Earning.ReportHours(ctx, me, earningKey(), earning.HoursRequest{Community: c, Resident: rid, Indicator: earning.VolunteerHours, Minutes: 90, Day: day, Evidence: ev}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -156,11 +156,11 @@ func TestSuggestionReviewsResentDecideOnce(t *testing.T) {
 	srv, rid := earningServer(t)
 	ctx := context.Background()
 	me := civic.Actor{UserID: "r", Role: civic.RoleResident, CommunityID: srv.CommunityID, ResidentID: rid}
-	good, err := srv.App.Earning.Submit(ctx, me, srv.CommunityID, rid, "江滨健身步道增设无障碍通道", "轮椅上不了步道，建议修一段缓坡。", nil)
+	good, err := srv.App.Earning.Submit(ctx, me, earningKey(), earning.SubmitRequest{Community: srv.CommunityID, Resident: rid, Title: "江滨健身步道增设无障碍通道", Body: "轮椅上不了步道，建议修一段缓坡。"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := srv.App.Earning.Submit(ctx, me, srv.CommunityID, rid, "小区里养孔雀", "增加观赏性。", nil)
+	other, err := srv.App.Earning.Submit(ctx, me, earningKey(), earning.SubmitRequest{Community: srv.CommunityID, Resident: rid, Title: "小区里养孔雀", Body: "增加观赏性。"})
 	if err != nil {
 		t.Fatal(err)
 	}

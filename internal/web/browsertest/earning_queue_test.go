@@ -87,12 +87,12 @@ func TestWorkerTicksAttendanceInEnglish(t *testing.T) {
 	clock := fixedEarning(srv)
 	ctx := context.Background()
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	act, err := srv.App.Earning.Publish(ctx, w, srv.CommunityID, earning.Activity{Title: "Free haircuts", Indicator: earning.CommunityActivities,
-		Place: "Hall", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5})
+	act, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "Free haircuts", Indicator: earning.CommunityActivities,
+		Place: "Hall", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.App.Earning.SignUp(ctx, w, srv.CommunityID, act.ID, rid, false); err != nil {
+	if _, err := srv.App.Earning.SignUp(ctx, w, earningKey(), earning.SignUpRequest{Community: srv.CommunityID, Activity: act.ID, Resident: rid}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour)
@@ -150,8 +150,8 @@ func TestWorkerScansResidentCode(t *testing.T) {
 	}
 	clock := fixedEarning(srv)
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	act, err := srv.App.Earning.Publish(context.Background(), w, srv.CommunityID, earning.Activity{Title: "议事会", Indicator: earning.Consultation,
-		Place: "会议室", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5})
+	act, err := srv.App.Earning.Publish(context.Background(), w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "议事会", Indicator: earning.Consultation,
+		Place: "会议室", Start: clock.Now().Add(time.Hour), End: clock.Now().Add(2 * time.Hour), Capacity: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}

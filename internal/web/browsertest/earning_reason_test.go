@@ -8,6 +8,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 )
 
 // A reason earning composes ("社区义诊 · 170 分钟") is kept as what it is made
@@ -20,25 +21,23 @@ func TestPointsHistoryReasonInReadersLanguage(t *testing.T) {
 	ctx := context.Background()
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
 	start := clock.Now().Add(time.Hour)
-	a, err := srv.App.Earning.Publish(ctx, w, srv.CommunityID, earning.Activity{Title: "社区义诊", Indicator: earning.VolunteerHours,
-		Place: "春江社区服务中心", Start: start, End: start.Add(3 * time.Hour), Deadline: start.Add(-10 * time.Minute), Capacity: 5})
+	a, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "社区义诊", Indicator: earning.VolunteerHours,
+		Place: "春江社区服务中心", Start: start, End: start.Add(3 * time.Hour), Deadline: start.Add(-10 * time.Minute), Capacity: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.App.Earning.SignUp(ctx, civic.Actor{UserID: "r", Role: civic.RoleResident, CommunityID: srv.CommunityID, ResidentID: rid},
-		srv.CommunityID, a.ID, rid, false); err != nil {
+	if _, err := srv.App.Earning.SignUp(ctx, civic.Actor{UserID: "r", Role: civic.RoleResident, CommunityID: srv.CommunityID, ResidentID: rid}, earningKey(), earning.SignUpRequest{Community: srv.CommunityID, Activity: a.ID, Resident: rid}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour)
-	if _, err := srv.App.Earning.CheckIn(ctx, w, srv.CommunityID, a.ID, earning.Tick, rid); err != nil {
+	if _, err := srv.App.Earning.CheckIn(ctx, w, earningKey(), earning.AttendRequest{Community: srv.CommunityID, Activity: a.ID, Method: earning.Tick, Resident: rid}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(170 * time.Minute)
-	if u, err := srv.App.Earning.CheckOut(ctx, w, srv.CommunityID, a.ID, earning.Tick, rid); err != nil || u.Points != 2 {
+	if u, err := srv.App.Earning.CheckOut(ctx, w, earningKey(), earning.AttendRequest{Community: srv.CommunityID, Activity: a.ID, Method: earning.Tick, Resident: rid}); err != nil || u.Points != 2 {
 		t.Fatalf("check-out: %+v %v", u, err)
 	}
-	if _, err := srv.App.Earning.Award(ctx, w, srv.CommunityID, earning.AwardRequest{ResidentID: rid,
-		Indicator: earning.MediationHelp, Points: 5, Reason: "调解邻里纠纷", IdemKey: "k1"}); err != nil {
+	if _, err := srv.App.Earning.Award(ctx, w, idem.Key("k1"), earning.AwardRequest{Community: srv.CommunityID, Resident: rid, Indicator: earning.MediationHelp, Points: 5, Reason: "调解邻里纠纷"}); err != nil {
 		t.Fatal(err)
 	}
 

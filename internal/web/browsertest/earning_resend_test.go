@@ -133,8 +133,8 @@ func TestCancelResentFreesOnePlace(t *testing.T) {
 	clock := fixedEarning(srv)
 	ctx := context.Background()
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	act, err := srv.App.Earning.Publish(ctx, w, srv.CommunityID, earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
-		Place: "社区卫生站", Start: clock.Now().Add(2 * time.Hour), End: clock.Now().Add(4 * time.Hour), Capacity: 2})
+	act, err := srv.App.Earning.Publish(ctx, w, earningKey(), earning.PublishRequest{Community: srv.CommunityID, Activity: earning.Activity{Title: "义诊", Indicator: earning.ServiceEvents,
+		Place: "社区卫生站", Start: clock.Now().Add(2 * time.Hour), End: clock.Now().Add(4 * time.Hour), Capacity: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestCancelResentFreesOnePlace(t *testing.T) {
 		id   string
 		wait bool
 	}{{rid, false}, {"r-a", false}, {"r-b", true}, {"r-c", true}} {
-		if _, err := srv.App.Earning.SignUp(ctx, w, srv.CommunityID, act.ID, r.id, r.wait); err != nil {
+		if _, err := srv.App.Earning.SignUp(ctx, w, earningKey(), earning.SignUpRequest{Community: srv.CommunityID, Activity: act.ID, Resident: r.id, Wait: r.wait}); err != nil {
 			t.Fatal(err)
 		}
 	}

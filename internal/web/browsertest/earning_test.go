@@ -10,6 +10,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -18,6 +19,9 @@ import (
 type everyoneActive struct{}
 
 func (everyoneActive) ResidentActive(context.Context, string, string) error { return nil }
+
+// earningKey is a fresh idempotency key for a command a test sends directly.
+func earningKey() idem.Key { return idem.Key(civic.NewID()) }
 
 // earningServer is a server whose demo resident has an account and the
 // default catalogue.
@@ -44,13 +48,11 @@ func TestResidentSeesPointsAndReversalReason(t *testing.T) {
 	srv, rid := earningServer(t)
 	ctx := context.Background()
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	res, err := srv.App.Earning.Award(ctx, w, srv.CommunityID, earning.AwardRequest{ResidentID: rid,
-		Indicator: earning.SuggestionAdopted, Points: 50, Reason: "江滨健身步道增设无障碍通道", IdemKey: "k1"})
+	res, err := srv.App.Earning.Award(ctx, w, idem.Key("k1"), earning.AwardRequest{Community: srv.CommunityID, Resident: rid, Indicator: earning.SuggestionAdopted, Points: 50, Reason: "江滨健身步道增设无障碍通道"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.App.Earning.Award(ctx, w, srv.CommunityID, earning.AwardRequest{ResidentID: rid,
-		Indicator: earning.MediationHelp, Points: 5, Reason: "调解邻里纠纷", IdemKey: "k2"}); err != nil {
+	if _, err := srv.App.Earning.Award(ctx, w, idem.Key("k2"), earning.AwardRequest{Community: srv.CommunityID, Resident: rid, Indicator: earning.MediationHelp, Points: 5, Reason: "调解邻里纠纷"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.App.Ledger.ReverseTransfer(ctx, w, "rev-1", ledger.ReverseRequest{Community: srv.CommunityID, Transfer: res.TransferID,
