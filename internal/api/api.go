@@ -21,6 +21,7 @@ import (
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 )
 
 // Authenticator turns a bearer token into an actor.
@@ -49,6 +50,7 @@ type Server struct {
 	Auth      Authenticator
 	Residents Residents
 	Awards    Awarder
+	Station   *station.Service
 	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
 	Log       *slog.Logger
 	Lang      i18n.Lang

@@ -13,6 +13,7 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
@@ -33,6 +34,10 @@ type App struct {
 	Batch *db.Batcher
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
+	// Idem makes every command happen once per key.
+	Idem *idem.Store
+	// Station: goods, stock, donations, orders and redemptions.
+	Station *station.Service
 	// Codes issues and verifies residents' credit codes.
 	Codes *credit.Codes
 	// VerifyCode resolves a scanned resident code to the resident for the
@@ -91,6 +96,8 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	// the station counter (VerifyCode when set, else credit's Verify).
 	a.Ledger = ledger.New(d)
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger)
+	a.Idem = idem.New(d, a.Batch, clock)
+	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)
 	wireUndos(a.Ledger)
 	return a
 }
