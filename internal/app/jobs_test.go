@@ -49,7 +49,7 @@ func TestJobsReleaseUncollectedOrders(t *testing.T) {
 		}
 		order := rc.OrderID
 		clock.Advance(30 * 24 * time.Hour) // nobody came for it
-		for range 2 { // a second pass changes nothing
+		for range 2 {                      // a second pass changes nothing
 			a.RunJobsOnce(ctx)
 		}
 		acct, _ := ledger.GetAccount(ctx, d, sc.CommunityID, r)
