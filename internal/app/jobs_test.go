@@ -48,8 +48,9 @@ func TestJobsReleaseUncollectedOrders(t *testing.T) {
 			t.Fatal(err)
 		}
 		order := rc.OrderID
-		clock.Advance(30 * 24 * time.Hour) // nobody came for it
-		for range 2 {                      // a second pass changes nothing
+		// Nobody came for it in a month.
+		clock.Advance(30 * 24 * time.Hour)
+		for range 2 { // a second pass changes nothing
 			a.RunJobsOnce(ctx)
 		}
 		acct, _ := ledger.GetAccount(ctx, d, sc.CommunityID, r)
