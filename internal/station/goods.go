@@ -1,6 +1,13 @@
 // Package station runs the integrity station (诚信驿站): goods and their stock,
 // donors and donations, a stock ledger as strict as the points ledger, counter
 // and online orders that turn points into goods, liability cover and reports.
+//
+// Every change is a command of Service (service.go): Redeem, Fulfil,
+// Release, WriteOff, StockTake, RecordPurchase, DonateGoods, DonateFunds,
+// CreateDonor, CreateGood, UpdateGood and SaveSettings, each taking the
+// actor, the idempotency key and a typed request. Those that move stock,
+// points or funds run on the community's station writer (idem.Station,
+// batched). Reads are functions over a db.Querier.
 package station
 
 import (
