@@ -40,8 +40,8 @@ type RedeemRequest struct {
 	Channel string `json:"-"`
 }
 
-// validate merges and sorts the basket's lines (so the same basket in
-// another order is the same request) and names the channel.
+// validate checks the channel and merges and sorts the basket's lines (so
+// the same basket in another order is the same request).
 func (r *RedeemRequest) validate() (err error) {
 	if err := needCommunity(r.Community); err != nil {
 		return err
@@ -50,8 +50,6 @@ func (r *RedeemRequest) validate() (err error) {
 		return civic.Errorf(civic.Invalid, "station.no_resident", "the basket names no resident")
 	}
 	switch r.Channel {
-	case "":
-		r.Channel = ChannelAPI
 	case ChannelCounter, ChannelOnline, ChannelAPI:
 	default:
 		return civic.Errorf(civic.Invalid, "station.bad_channel", "unknown channel %q", r.Channel)
@@ -84,10 +82,13 @@ func (s *Service) Redeem(ctx context.Context, by civic.Actor, key idem.Key, r Re
 	if err := by.May(r.Community, civic.RoleClerk, civic.RoleWorker, civic.RoleResident); err != nil {
 		return rc, err
 	}
-	if err := r.validate(); err != nil {
-		return rc, err
+	if r.Channel == "" {
+		r.Channel = ChannelAPI
 	}
 	if err := mayRedeem(by, r); err != nil {
+		return rc, err
+	}
+	if err := r.validate(); err != nil {
 		return rc, err
 	}
 	var label string
