@@ -23,6 +23,7 @@ import (
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 )
 
 // Authenticator turns a bearer token into an actor.
@@ -50,6 +51,7 @@ type Server struct {
 	Auth      Authenticator
 	Residents Residents
 	Awards    Awarder
+	Station   *station.Service
 	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
 	Log       *slog.Logger
 	Lang      i18n.Lang

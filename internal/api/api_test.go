@@ -61,19 +61,15 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		return tk.Secret
 	}
 	f.clerk, f.district = tok(sc.CommunityID, civic.RoleClerk), tok("", civic.RoleDistrict)
-	err = d.WithTx(ctx, func(tx *db.Tx) error {
-		r, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "大米 5kg", Points: 30, Stock: 1}, sc.Worker)
-		f.rice = r.ID
-		if err != nil {
-			return err
-		}
-		o, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "食用油 1.8L", Points: 25, Stock: 10}, sc.Worker)
-		f.oil = o.ID
-		return err
-	})
+	r, err := a.Station.CreateGood(ctx, sc.Worker, "rice", station.CreateGoodRequest{Community: sc.CommunityID, Name: "大米 5kg", Points: 30, Stock: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	o, err := a.Station.CreateGood(ctx, sc.Worker, "oil", station.CreateGoodRequest{Community: sc.CommunityID, Name: "食用油 1.8L", Points: 25, Stock: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rice, f.oil = r.ID, o.ID
 	return f
 }
 

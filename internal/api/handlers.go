@@ -47,10 +47,19 @@ func (s *Server) listGoods(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if goods == nil {
-		goods = []station.Good{}
+	type item struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Unit     string `json:"unit,omitempty"`
+		Category string `json:"category,omitempty"`
+		Points   int64  `json:"points"`
+		Stock    int64  `json:"stock"`
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": goods})
+	out := make([]item, 0, len(goods))
+	for _, g := range goods {
+		out = append(out, item{g.ID, g.Name, g.Unit, g.Category, g.Points, g.Stock})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
@@ -109,17 +118,21 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request) error {
 	if err := required("resident_id", req.ResidentID); err != nil {
 		return err
 	}
-	cid, actor := r.PathValue("community_id"), actorOf(r)
-	// Every basket of a community goes to one writer: goods are shared rows,
-	// and one writer takes their locks in one order.
-	return s.idempotent(w, r, "station:"+cid, req, func(tx *db.Tx, key string) (any, error) {
-		rc, err := station.Redeem(r.Context(), tx, station.Redemption{
-			CommunityID: cid, ResidentID: req.ResidentID, Items: req.Items, Channel: "api", Actor: actor, IdemKey: key})
-		if err != nil {
-			return nil, err
-		}
-		return ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance}, nil
-	})
+	key, err := idem.ParseKey(r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	ctx, replayed := idem.WithReplayFlag(r.Context())
+	rc, err := s.Station.Redeem(ctx, actorOf(r), key, station.RedeemRequest{Community: r.PathValue("community_id"),
+		Resident: req.ResidentID, Items: req.Items, Channel: station.ChannelAPI})
+	if err != nil {
+		return err
+	}
+	if *replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance})
+	return nil
 }
 
 type reversalRequest struct {

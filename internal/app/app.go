@@ -36,6 +36,8 @@ type App struct {
 	Idem *idem.Store
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
+	// Station: goods, stock, donations, orders and redemptions.
+	Station *station.Service
 	// Codes issues and verifies residents' credit codes.
 	Codes *credit.Codes
 	// VerifyCode resolves a scanned resident code to the resident for the
@@ -96,6 +98,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.Idem = idem.New(d, a.Batch, clock)
 	a.Ledger = ledger.New(d, a.Idem)
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger, a.Idem)
+	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)
 	wireUndos(a.Ledger)
 	return a
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"time"
 
-	"civicpoints/internal/civic"
 	"civicpoints/internal/registry"
-	"civicpoints/internal/station"
 )
 
 // RunJobs does the work no request triggers, every interval until ctx ends:
@@ -43,7 +41,7 @@ func (a *App) RunJobsOnce(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if ids, err := station.ReleaseDue(ctx, a.DB, a.Ledger, c.ID, civic.System, a.Clock.Now()); err != nil {
+		if ids, err := a.Station.ReleaseDue(ctx, c.ID); err != nil {
 			a.Log.Error("jobs: release uncollected orders", "community", c.Slug, "err", err)
 		} else if len(ids) > 0 {
 			a.Log.Info("jobs: released uncollected orders", "community", c.Slug, "orders", len(ids))

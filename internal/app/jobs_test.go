@@ -22,30 +22,34 @@ func TestJobsReleaseUncollectedOrders(t *testing.T) {
 	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a := app.New(&config.Config{Lang: "en"}, d, civic.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		clock := civic.NewFixedClock(time.Now())
+		a := app.New(&config.Config{Lang: "en"}, d, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		defer a.Batch.Close()
 		sc, err := a.ScratchCommunity(ctx, "jobs", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := sc.Residents[0]
-		var order string
-		var good station.Good
 		err = d.WithTx(ctx, func(tx *db.Tx) error {
-			if _, err := ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: sc.CommunityID, ResidentID: r, Points: 50, Reason: "help", Actor: sc.Worker}); err != nil {
-				return err
-			}
-			if good, err = station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "flour", Points: 20, Stock: 3}, sc.Worker); err != nil {
-				return err
-			}
-			rc, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: sc.CommunityID, ResidentID: r, Channel: "online",
-				Items: []station.Item{{GoodID: good.ID, Quantity: 1}}, Actor: sc.Worker, At: time.Now().AddDate(0, 0, -30)})
-			order = rc.OrderID
+			_, err := ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: sc.CommunityID, ResidentID: r, Points: 50, Reason: "help", Actor: sc.Worker})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
+		good, err := a.Station.CreateGood(ctx, sc.Worker, "flour", station.CreateGoodRequest{Community: sc.CommunityID, Name: "flour", Points: 20, Stock: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resident := civic.Actor{UserID: "u-res", Role: civic.RoleResident, CommunityID: sc.CommunityID, ResidentID: r}
+		rc, err := a.Station.Redeem(ctx, resident, "order", station.RedeemRequest{Community: sc.CommunityID, Resident: r, Channel: station.ChannelOnline,
+			Items: []station.Item{{GoodID: good.ID, Quantity: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := rc.OrderID
+		// Nobody came for it in a month.
+		clock.Advance(30 * 24 * time.Hour)
 		for range 2 { // a second pass changes nothing
 			a.RunJobsOnce(ctx)
 		}

@@ -29,19 +29,19 @@ func TestEveryReversalPathRestoresStock(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := sc.Residents[0]
-		var rc station.Receipt
-		var good station.Good
 		err = d.WithTx(ctx, func(tx *db.Tx) error {
-			if _, err := ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: sc.CommunityID, ResidentID: r, Points: 50, Reason: "help", Actor: sc.Worker}); err != nil {
-				return err
-			}
-			if good, err = station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "oil", Points: 20, Stock: 2}, sc.Worker); err != nil {
-				return err
-			}
-			rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: sc.CommunityID, ResidentID: r, Channel: "counter",
-				Items: []station.Item{{GoodID: good.ID, Quantity: 2}}, Actor: sc.Worker})
+			_, err := ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: sc.CommunityID, ResidentID: r, Points: 50, Reason: "help", Actor: sc.Worker})
 			return err
 		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := a.Station.CreateGood(ctx, sc.Worker, "oil", station.CreateGoodRequest{Community: sc.CommunityID, Name: "oil", Points: 20, Stock: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := a.Station.Redeem(ctx, sc.Worker, "basket", station.RedeemRequest{Community: sc.CommunityID, Resident: r, Channel: station.ChannelCounter,
+			Items: []station.Item{{GoodID: good.ID, Quantity: 2}}})
 		if err != nil {
 			t.Fatal(err)
 		}

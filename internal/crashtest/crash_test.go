@@ -29,6 +29,7 @@ import (
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/station"
 )
 
@@ -98,19 +99,13 @@ func seed(t *testing.T, dsn string) world {
 		t.Fatal(err)
 	}
 	w := world{token: sc.Token, residents: sc.Residents}
-	err = d.WithTx(ctx, func(tx *db.Tx) error {
-		w.goods = w.goods[:0]
-		for i, p := range []int64{5, 8, 13} {
-			g, err := station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: fmt.Sprintf("good %d", i), Points: p, Stock: 100000}, sc.Worker)
-			if err != nil {
-				return err
-			}
-			w.goods = append(w.goods, g.ID)
+	for i, p := range []int64{5, 8, 13} {
+		name := fmt.Sprintf("good %d", i)
+		g, err := a.Station.CreateGood(ctx, sc.Worker, idem.Key(fmt.Sprintf("seed-good-%d", i)), station.CreateGoodRequest{Community: sc.CommunityID, Name: name, Points: p, Stock: 100000})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		w.goods = append(w.goods, g.ID)
 	}
 	return w
 }

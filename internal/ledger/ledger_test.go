@@ -11,6 +11,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -237,31 +238,34 @@ func TestLastUnit(t *testing.T) {
 		ctx := context.Background()
 		c := dbtest.Community(t, d, "c")
 		rs := residents(t, d, c, 100)
-		var rice station.Good
 		err := d.WithTx(ctx, func(tx *db.Tx) (err error) {
 			for _, r := range rs {
 				if _, err := ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: c, ResidentID: r, Points: 50, Reason: "x", Actor: worker}); err != nil {
 					return err
 				}
 			}
-			rice, err = station.CreateGood(ctx, tx, c, station.Good{Name: "rice 5kg", Points: 40, Stock: 1}, worker)
-			return err
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := db.NewBatcher(d, 4, 64)
 		defer b.Close()
+		staff := worker
+		staff.CommunityID = c
+		svc := station.New(d, idem.New(d, b, civic.SystemClock{}), wired(d), civic.SystemClock{}, nil)
+		rice, err := svc.CreateGood(ctx, staff, "rice", station.CreateGoodRequest{Community: c, Name: "rice 5kg", Points: 40, Stock: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		codes := make([]civic.Code, len(rs))
 		for i, r := range rs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := b.Do(ctx, r, func(tx *db.Tx) error {
-					_, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: c, ResidentID: r, Items: []station.Item{{GoodID: rice.ID, Quantity: 1}}, Actor: worker})
-					return err
-				})
+				_, err := svc.Redeem(ctx, staff, idem.Key("basket-"+r), station.RedeemRequest{Community: c, Resident: r,
+					Items: []station.Item{{GoodID: rice.ID, Quantity: 1}}})
 				codes[i] = civic.ErrorCode(err)
 			}()
 		}

@@ -9,6 +9,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 
@@ -26,11 +27,28 @@ type model struct {
 type op struct {
 	key, hash string
 	run       func(tx *db.Tx) (ledger.Stored, error)
-	apply     func()            // the model's change when the op succeeds
-	expect    func() civic.Code // the error the model predicts ("" for success)
-	answer    ledger.Stored     // first answer, once it succeeded
-	transfer  string            // its transfer id
-	reverse   *reversible       // what reversing it would do
+	// send, when set, runs the op as its own command instead of run under
+	// ledger.Idempotent (a redemption is the station's command); conflict
+	// sends another request under the same key.
+	send     func(conflict bool) (answer string, replayed bool, err error)
+	apply    func()            // the model's change when the op succeeds
+	expect   func() civic.Code // the error the model predicts ("" for success)
+	answer   string            // first answer, once it succeeded
+	transfer string            // its transfer id
+	reverse  *reversible       // what reversing it would do
+}
+
+// exec runs o once under its key (or, with conflict, another request under it).
+func (o *op) exec(ctx context.Context, b *db.Batcher, d *db.DB, c string, conflict bool) (string, bool, error) {
+	if o.send != nil {
+		return o.send(conflict)
+	}
+	hash := o.hash
+	if conflict {
+		hash += "x"
+	}
+	st, replayed, err := ledger.Idempotent(ctx, b, d, "r", c, o.key, hash, o.run)
+	return string(st.Body), replayed, err
 }
 
 type reversible struct {
@@ -63,21 +81,17 @@ func runScenario(rt *rapid.T, d *db.DB, b *db.Batcher, slug string) {
 	c := dbtest.Community(rt, d, slug)
 	rs := residents(rt, d, c, 3)
 	m := model{balance: map[string]int64{}, earned: map[string]int64{}, stock: map[string]int64{}, price: map[string]int64{}}
+	staff := worker
+	staff.CommunityID = c
+	svc := station.New(d, idem.New(d, b, civic.SystemClock{}), wired(d), civic.SystemClock{}, nil)
 	var goods []string
-	err := d.WithTx(ctx, func(tx *db.Tx) error {
-		goods = goods[:0]
-		for i, p := range []int64{10, 25} {
-			g, err := station.CreateGood(ctx, tx, c, station.Good{Name: fmt.Sprintf("good %d", i), Points: p, Stock: 4}, worker)
-			if err != nil {
-				return err
-			}
-			goods = append(goods, g.ID)
-			m.stock[g.ID], m.price[g.ID] = 4, p
+	for i, p := range []int64{10, 25} {
+		g, err := svc.CreateGood(ctx, staff, idem.Key(fmt.Sprintf("good%d", i)), station.CreateGoodRequest{Community: c, Name: fmt.Sprintf("good %d", i), Points: p, Stock: 4})
+		if err != nil {
+			rt.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		rt.Fatal(err)
+		goods = append(goods, g.ID)
+		m.stock[g.ID], m.price[g.ID] = 4, p
 	}
 	var done []*op
 	steps := rapid.IntRange(1, 25).Draw(rt, "steps")
@@ -88,33 +102,33 @@ func runScenario(rt *rapid.T, d *db.DB, b *db.Batcher, slug string) {
 		case action == 0 || len(done) == 0:
 			o = awardOp(m, c, rapid.SampledFrom(rs).Draw(rt, "r"), rapid.Int64Range(1, 60).Draw(rt, "pts"), key)
 		case action == 1:
-			o = redeemOp(m, c, rapid.SampledFrom(rs).Draw(rt, "r"), rapid.SampledFrom(goods).Draw(rt, "g"), rapid.Int64Range(1, 3).Draw(rt, "q"), key)
+			o = redeemOp(m, svc, staff, rapid.SampledFrom(rs).Draw(rt, "r"), rapid.SampledFrom(goods).Draw(rt, "g"), rapid.Int64Range(1, 3).Draw(rt, "q"), key)
 		case action == 2:
 			o = reverseOp(m, c, rapid.SampledFrom(done).Draw(rt, "of"), key)
 		case action == 3: // replay: the first answer again, nothing changes
 			prev := rapid.SampledFrom(done).Draw(rt, "replay")
-			st, replayed, err := ledger.Idempotent(ctx, b, d, "r", c, prev.key, prev.hash, prev.run)
-			if err != nil || !replayed || string(st.Body) != string(prev.answer.Body) {
-				rt.Fatalf("replay of %s: %v %v %s, want %s", prev.key, err, replayed, st.Body, prev.answer.Body)
+			answer, replayed, err := prev.exec(ctx, b, d, c, false)
+			if err != nil || !replayed || answer != prev.answer {
+				rt.Fatalf("replay of %s: %v %v %s, want %s", prev.key, err, replayed, answer, prev.answer)
 			}
 		case action == 4: // same key, different request
 			prev := rapid.SampledFrom(done).Draw(rt, "conflict")
-			_, _, err := ledger.Idempotent(ctx, b, d, "r", c, prev.key, prev.hash+"x", prev.run)
+			_, _, err := prev.exec(ctx, b, d, c, true)
 			if civic.ErrorCode(err) != civic.IdempotencyConflict {
 				rt.Fatalf("conflicting replay of %s: %v", prev.key, err)
 			}
 		}
 		if o != nil {
 			want := o.expect()
-			st, _, err := ledger.Idempotent(ctx, b, d, "r", c, o.key, o.hash, o.run)
+			answer, _, err := o.exec(ctx, b, d, c, false)
 			if got := civic.ErrorCode(err); got != want {
 				rt.Fatalf("step %d (%s): error %v, model expects %q", i, o.hash, err, want)
 			}
 			if err == nil {
 				o.apply()
-				o.answer = st
+				o.answer = answer
 				var res ledger.Result
-				_ = json.Unmarshal(st.Body, &res)
+				_ = json.Unmarshal([]byte(answer), &res)
 				o.transfer = res.TransferID
 				done = append(done, o)
 			}
@@ -166,11 +180,21 @@ func awardOp(m model, c, r string, pts int64, key string) *op {
 	return o
 }
 
-func redeemOp(m model, c, r, g string, q int64, key string) *op {
+// redeemOp is a basket through the station's command, under its own key.
+func redeemOp(m model, svc *station.Service, staff civic.Actor, r, g string, q int64, key string) *op {
 	o := &op{key: key, hash: fmt.Sprintf("redeem %s %s %d", r, g, q)}
-	o.run = func(tx *db.Tx) (ledger.Stored, error) {
-		rc, err := station.Redeem(context.Background(), tx, station.Redemption{CommunityID: c, ResidentID: r, Items: []station.Item{{GoodID: g, Quantity: q}}, Actor: worker, IdemKey: key})
-		return stored(ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance}, err)
+	o.send = func(conflict bool) (string, bool, error) {
+		req := station.RedeemRequest{Community: staff.CommunityID, Resident: r, Items: []station.Item{{GoodID: g, Quantity: q}}}
+		if conflict {
+			req.Items[0].Quantity++
+		}
+		ctx, replayed := idem.WithReplayFlag(context.Background())
+		rc, err := svc.Redeem(ctx, staff, idem.Key(key), req)
+		if err != nil {
+			return "", false, err
+		}
+		body, _ := json.Marshal(ledger.Result{TransferID: rc.TransferID, Balance: rc.Balance})
+		return string(body), *replayed, nil
 	}
 	cost := m.price[g] * q
 	o.expect = func() civic.Code {

@@ -72,7 +72,8 @@ func Yuan(fen int64) string {
 
 // ParseYuan reads "12", "12.5" or "12.50" yuan as fen; anything else, a
 // negative amount or more than two decimals is refused.
-func ParseYuan(s string) (int64, error) {
+func ParseYuan(s string) (_ int64, err error) {
+	defer civic.Wrap(&err, "station.ParseYuan(%q)", s)
 	bad := civic.Errorf(civic.Invalid, "station.bad_yuan", "%q is not an amount in yuan (such as 200 or 199.50)", s)
 	var whole, frac int64
 	var digits, fracDigits int

@@ -35,7 +35,8 @@ var demoGoods = []demoGood{
 // backing them with goods and funds worth DemoBacking points, a purchase from
 // the funds, counter redemptions over the past months by residents who have
 // points, and one online order of the first resident waiting for pickup.
-// Running it again changes nothing.
+// Running it again changes nothing. It is the platform's own seeding, not a
+// person's command: it writes through the commands' bodies at past times.
 func SeedDemo(ctx context.Context, d *db.DB, communityID string, residentIDs []string, now time.Time) (err error) {
 	defer civic.Wrap(&err, "station.SeedDemo(%s)", communityID)
 	var n int64
@@ -49,28 +50,29 @@ func SeedDemo(ctx context.Context, d *db.DB, communityID string, residentIDs []s
 	start := now.AddDate(0, -5, 0)
 	goods := make([]Good, len(demoGoods))
 	err = d.WithTx(ctx, func(tx *db.Tx) error {
-		charity, err := CreateDonor(ctx, tx, communityID, Donor{Name: "衢江区慈善协会", Kind: DonorAssociation, Thanks: true})
+		charity, err := createDonor(ctx, tx, communityID, Donor{Name: "衢江区慈善协会", Kind: DonorAssociation, Thanks: true}, start)
 		if err != nil {
 			return err
 		}
-		bank, err := CreateDonor(ctx, tx, communityID, Donor{Name: "衢江农村商业银行", Kind: DonorBank, Thanks: true})
+		bank, err := createDonor(ctx, tx, communityID, Donor{Name: "衢江农村商业银行", Kind: DonorBank, Thanks: true}, start)
 		if err != nil {
 			return err
 		}
-		food, err := CreateDonor(ctx, tx, communityID, Donor{Name: "浙西粮油食品有限公司", Kind: DonorCompany, Thanks: true})
+		food, err := createDonor(ctx, tx, communityID, Donor{Name: "浙西粮油食品有限公司", Kind: DonorCompany, Thanks: true}, start)
 		if err != nil {
 			return err
 		}
 		var inKind int64
 		for i, dg := range demoGoods {
-			if goods[i], err = CreateGood(ctx, tx, communityID, Good{Name: dg.name, Unit: dg.unit, Category: dg.category, Points: dg.points}, clerk); err != nil {
+			if goods[i], err = createGood(ctx, tx, communityID, Good{Name: dg.name, Unit: dg.unit, Category: dg.category, Points: dg.points}, clerk, start); err != nil {
 				return err
 			}
 			donor := charity
 			if dg.category == "grain" || dg.category == "oil" {
 				donor = food
 			}
-			dn, err := DonateGoods(ctx, tx, communityID, donor.ID, goods[i].ID, dg.quantity, "", clerk, start.Add(time.Duration(i)*time.Hour))
+			dn, err := donateGoods(ctx, tx, clerk, DonateGoodsRequest{Community: communityID, Donor: donor.ID, Good: goods[i].ID, Quantity: dg.quantity},
+				start.Add(time.Duration(i)*time.Hour))
 			if err != nil {
 				return err
 			}
@@ -78,10 +80,12 @@ func SeedDemo(ctx context.Context, d *db.DB, communityID string, residentIDs []s
 		}
 		// The bank gives the rest in funds (1 yuan backs 1 point by default);
 		// part of it buys more rice.
-		if _, err := DonateFunds(ctx, tx, communityID, bank.ID, (DemoBacking-inKind)*DefaultSettings.FenPerPoint, "年度公益捐款", clerk, start.AddDate(0, 1, 0)); err != nil {
+		if _, err := donateFunds(ctx, tx, clerk, DonateFundsRequest{Community: communityID, Donor: bank.ID,
+			AmountFen: (DemoBacking - inKind) * DefaultSettings.FenPerPoint, Note: "年度公益捐款"}, start.AddDate(0, 1, 0)); err != nil {
 			return err
 		}
-		_, err = RecordPurchase(ctx, tx, communityID, Purchase{GoodID: goods[0].ID, Quantity: 10, AmountFen: 38000, Supplier: "春江农贸市场", At: start.AddDate(0, 2, 0)}, clerk)
+		_, err = recordPurchase(ctx, tx, clerk, PurchaseRequest{Community: communityID, Good: goods[0].ID, Quantity: 10, AmountFen: 38000,
+			Supplier: "春江农贸市场"}, start.AddDate(0, 2, 0))
 		return err
 	})
 	if err != nil {
@@ -103,8 +107,8 @@ func demoRedemptions(ctx context.Context, d *db.DB, communityID string, resident
 		g := goods[(i*7)%len(goods)]
 		at := start.Add(time.Duration(i) * (now.Sub(start) / 41))
 		err := d.WithTx(ctx, func(tx *db.Tx) error {
-			_, err := Redeem(ctx, tx, Redemption{CommunityID: communityID, ResidentID: rid, Channel: ChannelCounter,
-				Items: []Item{{GoodID: g.ID, Quantity: 1}}, Actor: clerk, At: at})
+			_, err := redeem(ctx, tx, clerk, RedeemRequest{Community: communityID, Resident: rid, Channel: ChannelCounter,
+				Items: []Item{{GoodID: g.ID, Quantity: 1}}}, "", "", at)
 			return err
 		})
 		if c := civic.ErrorCode(err); c != "" && c != civic.InsufficientPoints && c != civic.NotFound && c != civic.Invalid {
@@ -115,8 +119,8 @@ func demoRedemptions(ctx context.Context, d *db.DB, communityID string, resident
 		return nil
 	}
 	err := d.WithTx(ctx, func(tx *db.Tx) error {
-		_, err := Redeem(ctx, tx, Redemption{CommunityID: communityID, ResidentID: residentIDs[0], Channel: ChannelOnline,
-			Items: []Item{{GoodID: goods[4].ID, Quantity: 1}}, Actor: civic.Actor{UserID: "demo-resident", ResidentID: residentIDs[0]}, At: now})
+		_, err := redeem(ctx, tx, civic.Actor{UserID: "demo-resident", Role: civic.RoleResident, CommunityID: communityID, ResidentID: residentIDs[0]},
+			RedeemRequest{Community: communityID, Resident: residentIDs[0], Channel: ChannelOnline, Items: []Item{{GoodID: goods[4].ID, Quantity: 1}}}, "", "", now)
 		return err
 	})
 	if c := civic.ErrorCode(err); c == civic.InsufficientPoints || c == civic.NotFound {

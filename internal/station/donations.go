@@ -9,6 +9,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // DonorKind is what kind of organisation or person gives.
@@ -32,23 +33,51 @@ type Donor struct {
 	Thanks bool // named on the public thank-you list
 }
 
+// DonorRequest is a new donor.
+type DonorRequest struct {
+	Community string    `json:"community"`
+	Name      string    `json:"name"`
+	Kind      DonorKind `json:"kind"`
+	Thanks    bool      `json:"thanks"` // named on the public thank-you list
+}
+
 // CreateDonor adds a donor; a donor of the same name is returned unchanged.
-func CreateDonor(ctx context.Context, tx *db.Tx, communityID string, dn Donor) (_ Donor, err error) {
-	defer civic.Wrap(&err, "station.CreateDonor(%s)", dn.Name)
+func (s *Service) CreateDonor(ctx context.Context, by civic.Actor, key idem.Key, r DonorRequest) (dn Donor, err error) {
+	defer civic.Wrap(&err, "station.CreateDonor(%s)", r.Name)
+	if err := mayStaff(by, r.Community); err != nil {
+		return dn, err
+	}
+	if err := needCommunity(r.Community); err != nil {
+		return dn, err
+	}
+	dn = Donor{Name: r.Name, Kind: r.Kind, Thanks: r.Thanks}
+	if err := checkDonor(&dn); err != nil {
+		return dn, err
+	}
+	r.Name = dn.Name
+	return idem.Run(ctx, s.Idem, plainOp(r.Community, key, "station.create_donor", r), func(tx *db.Tx) (Donor, error) {
+		return createDonor(ctx, tx, r.Community, dn, tx.Now())
+	})
+}
+
+func checkDonor(dn *Donor) error {
 	var long bool
 	if dn.Name, long = civic.TooLong(dn.Name, civic.MaxName); dn.Name == "" {
-		return dn, civic.Errorf(civic.Invalid, "station.donor_name", "a donor needs a name")
+		return civic.Errorf(civic.Invalid, "station.donor_name", "a donor needs a name")
 	}
 	if long {
-		return dn, civic.Errorf(civic.Invalid, "station.donor_name_long", "a donor's name may have at most %d characters, not %d", civic.MaxName, civic.Runes(dn.Name))
+		return civic.Errorf(civic.Invalid, "station.donor_name_long", "a donor's name may have at most %d characters, not %d", civic.MaxName, civic.Runes(dn.Name))
 	}
-	ok := false
 	for _, k := range DonorKinds {
-		ok = ok || k == dn.Kind
+		if k == dn.Kind {
+			return nil
+		}
 	}
-	if !ok {
-		return dn, civic.Errorf(civic.Invalid, "station.bad_donor_kind", "unknown donor kind %q: use association, bank, company or person", dn.Kind)
-	}
+	return civic.Errorf(civic.Invalid, "station.bad_donor_kind", "unknown donor kind %q: use association, bank, company or person", dn.Kind)
+}
+
+// createDonor adds a checked donor (or finds the one of its name).
+func createDonor(ctx context.Context, tx *db.Tx, communityID string, dn Donor, at time.Time) (_ Donor, err error) {
 	var id string
 	err = tx.QueryRow(ctx, "SELECT id FROM station_donors WHERE community_id = $1 AND name = $2", communityID, dn.Name).Scan(&id)
 	if err == nil {
@@ -59,7 +88,7 @@ func CreateDonor(ctx context.Context, tx *db.Tx, communityID string, dn Donor) (
 	}
 	dn.ID = civic.NewID()
 	_, err = tx.Exec(ctx, "INSERT INTO station_donors (community_id, id, name, kind, thanks, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-		communityID, dn.ID, dn.Name, string(dn.Kind), boolInt(dn.Thanks), time.Now().UnixMilli())
+		communityID, dn.ID, dn.Name, string(dn.Kind), boolInt(dn.Thanks), db.Millis(at))
 	return dn, err
 }
 
@@ -114,7 +143,8 @@ func Donors(ctx context.Context, q db.Querier, communityID string, thanksOnly bo
 	}
 	rows, err = q.Query(ctx, "SELECT donor_id, points, amount_fen FROM station_donations WHERE community_id = $1", communityID)
 	gifts, err := db.Collect(rows, err, func(s db.Scanner) (g gift, err error) {
-		return g, s.Scan(&g.donor, &g.points, &g.fen)
+		err = s.Scan(&g.donor, &g.points, &g.fen)
+		return g, err
 	})
 	if err != nil {
 		return nil, err
@@ -148,68 +178,110 @@ type Donation struct {
 	At        time.Time
 }
 
-// DonateGoods puts donated goods into stock, valued at the good's points price.
-func DonateGoods(ctx context.Context, tx *db.Tx, communityID, donorID, goodID string, quantity int64, note string, actor civic.Actor, at time.Time) (dn Donation, err error) {
-	defer civic.Wrap(&err, "station.DonateGoods(%s)", goodID)
-	if err := checkQuantity(quantity); err != nil {
+// DonateGoodsRequest is a gift of goods, valued at the good's points price.
+type DonateGoodsRequest struct {
+	Community string `json:"community"`
+	Donor     string `json:"donor"`
+	Good      string `json:"good"`
+	Quantity  int64  `json:"quantity"`
+	Note      string `json:"note"`
+}
+
+// DonateGoods puts donated goods into stock.
+func (s *Service) DonateGoods(ctx context.Context, by civic.Actor, key idem.Key, r DonateGoodsRequest) (dn Donation, err error) {
+	defer civic.Wrap(&err, "station.DonateGoods(%s)", r.Good)
+	if err := mayStaff(by, r.Community); err != nil {
 		return dn, err
 	}
-	if note, err = noteOf(note); err != nil {
+	if err := needCommunity(r.Community); err != nil {
 		return dn, err
 	}
-	donor, err := getDonor(ctx, tx, communityID, donorID)
+	if err := checkQuantity(r.Quantity); err != nil {
+		return dn, err
+	}
+	if r.Note, err = noteOf(r.Note); err != nil {
+		return dn, err
+	}
+	return idem.Run(ctx, s.Idem, stockOp(r.Community, key, "station.donate_goods", r), func(tx *db.Tx) (Donation, error) {
+		return donateGoods(ctx, tx, by, r, tx.Now())
+	})
+}
+
+func donateGoods(ctx context.Context, tx *db.Tx, by civic.Actor, r DonateGoodsRequest, at time.Time) (dn Donation, err error) {
+	donor, err := getDonor(ctx, tx, r.Community, r.Donor)
 	if err != nil {
 		return dn, err
 	}
-	g, err := GetGood(ctx, tx, communityID, goodID)
+	g, err := GetGood(ctx, tx, r.Community, r.Good)
 	if err != nil {
 		return dn, err
 	}
-	value, err := lineValue(g, quantity)
+	value, err := lineValue(g, r.Quantity)
 	if err != nil {
 		return dn, err
 	}
-	dn = Donation{ID: civic.NewID(), DonorID: donorID, DonorName: donor.Name, Kind: "goods", GoodID: goodID, GoodName: g.Name,
-		Quantity: quantity, Points: value, Note: note, At: orNow(at)}
-	if err := insertDonation(ctx, tx, communityID, dn, actor); err != nil {
+	dn = Donation{ID: civic.NewID(), DonorID: donor.ID, DonorName: donor.Name, Kind: "goods", GoodID: g.ID, GoodName: g.Name,
+		Quantity: r.Quantity, Points: value, Note: r.Note, At: at}
+	if err := insertDonation(ctx, tx, r.Community, dn, by); err != nil {
 		return dn, err
 	}
-	_, err = shift(ctx, tx, Move{CommunityID: communityID, GoodID: goodID, Delta: quantity, Kind: MoveDonation, RefID: dn.ID, Reason: donor.Name, At: dn.At}, actor)
+	_, err = shift(ctx, tx, Move{CommunityID: r.Community, GoodID: g.ID, Delta: r.Quantity, Kind: MoveDonation, RefID: dn.ID, Reason: donor.Name, At: at}, by)
 	return dn, err
 }
 
-// DonateFunds records donated money; it backs points at the community's rate
-// and is spent on recorded purchases.
-func DonateFunds(ctx context.Context, tx *db.Tx, communityID, donorID string, amountFen int64, note string, actor civic.Actor, at time.Time) (dn Donation, err error) {
-	defer civic.Wrap(&err, "station.DonateFunds(%s)", donorID)
-	if err := checkAmount(amountFen); err != nil {
+// DonateFundsRequest is a gift of money; it backs points at the
+// community's rate and is spent on recorded purchases.
+type DonateFundsRequest struct {
+	Community string `json:"community"`
+	Donor     string `json:"donor"`
+	AmountFen int64  `json:"amount_fen"`
+	Note      string `json:"note"`
+}
+
+// DonateFunds records donated money. The funds are a shared row every
+// purchase locks: it runs on the station's writer.
+func (s *Service) DonateFunds(ctx context.Context, by civic.Actor, key idem.Key, r DonateFundsRequest) (dn Donation, err error) {
+	defer civic.Wrap(&err, "station.DonateFunds(%s)", r.Donor)
+	if err := mayStaff(by, r.Community); err != nil {
 		return dn, err
 	}
-	if note, err = noteOf(note); err != nil {
+	if err := needCommunity(r.Community); err != nil {
 		return dn, err
 	}
-	donor, err := getDonor(ctx, tx, communityID, donorID)
+	if err := checkAmount(r.AmountFen); err != nil {
+		return dn, err
+	}
+	if r.Note, err = noteOf(r.Note); err != nil {
+		return dn, err
+	}
+	return idem.Run(ctx, s.Idem, stockOp(r.Community, key, "station.donate_funds", r), func(tx *db.Tx) (Donation, error) {
+		return donateFunds(ctx, tx, by, r, tx.Now())
+	})
+}
+
+func donateFunds(ctx context.Context, tx *db.Tx, by civic.Actor, r DonateFundsRequest, at time.Time) (dn Donation, err error) {
+	donor, err := getDonor(ctx, tx, r.Community, r.Donor)
 	if err != nil {
 		return dn, err
 	}
-	if err := ensureSettings(ctx, tx, communityID); err != nil {
+	if err := ensureSettings(ctx, tx, r.Community); err != nil {
 		return dn, err
 	}
 	// The guard holds the funds at civic.MaxFundsFen without ever adding past it.
 	var rate int64
 	err = tx.QueryRow(ctx, "UPDATE station_settings SET funds_fen = funds_fen + $2 WHERE community_id = $1 AND funds_fen <= $3 RETURNING fen_per_point",
-		communityID, amountFen, civic.MaxFundsFen-amountFen).Scan(&rate)
+		r.Community, r.AmountFen, civic.MaxFundsFen-r.AmountFen).Scan(&rate)
 	if errors.Is(err, sql.ErrNoRows) {
-		s, _ := GetSettings(ctx, tx, communityID)
+		s, _ := GetSettings(ctx, tx, r.Community)
 		return dn, civic.Errorf(civic.Invalid, "station.funds_full", "the donated funds hold ¥%s; ¥%s more would pass the most a station holds (¥%s)",
-			Yuan(s.FundsFen), Yuan(amountFen), Yuan(civic.MaxFundsFen))
+			Yuan(s.FundsFen), Yuan(r.AmountFen), Yuan(civic.MaxFundsFen))
 	}
 	if err != nil {
 		return dn, err
 	}
-	dn = Donation{ID: civic.NewID(), DonorID: donorID, DonorName: donor.Name, Kind: "funds", AmountFen: amountFen,
-		Points: amountFen / rate, Note: note, At: orNow(at)}
-	return dn, insertDonation(ctx, tx, communityID, dn, actor)
+	dn = Donation{ID: civic.NewID(), DonorID: donor.ID, DonorName: donor.Name, Kind: "funds", AmountFen: r.AmountFen,
+		Points: r.AmountFen / rate, Note: r.Note, At: at}
+	return dn, insertDonation(ctx, tx, r.Community, dn, by)
 }
 
 func insertDonation(ctx context.Context, tx *db.Tx, communityID string, dn Donation, actor civic.Actor) error {
@@ -217,61 +289,6 @@ func insertDonation(ctx context.Context, tx *db.Tx, communityID string, dn Donat
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, communityID, dn.ID, dn.DonorID, dn.Kind, dn.GoodID, dn.Quantity,
 		dn.AmountFen, dn.Points, dn.Note, actor.UserID, db.Millis(dn.At))
 	return err
-}
-
-// Purchase is goods bought with donated funds.
-type Purchase struct {
-	ID        string
-	GoodID    string
-	Quantity  int64
-	AmountFen int64
-	Supplier  string
-	Note      string
-	At        time.Time
-}
-
-// RecordPurchase spends donated funds on goods and puts them into stock. The
-// funds never go below zero.
-func RecordPurchase(ctx context.Context, tx *db.Tx, communityID string, p Purchase, actor civic.Actor) (_ Purchase, err error) {
-	defer civic.Wrap(&err, "station.RecordPurchase(%s)", p.GoodID)
-	if err := checkQuantity(p.Quantity); err != nil {
-		return p, err
-	}
-	if err := checkAmount(p.AmountFen); err != nil {
-		return p, err
-	}
-	var long bool
-	if p.Supplier, long = civic.TooLong(p.Supplier, civic.MaxName); long {
-		return p, civic.Errorf(civic.Invalid, "station.supplier_long", "a supplier's name may have at most %d characters, not %d", civic.MaxName, civic.Runes(p.Supplier))
-	}
-	if p.Note, err = noteOf(p.Note); err != nil {
-		return p, err
-	}
-	g, err := GetGood(ctx, tx, communityID, p.GoodID)
-	if err != nil {
-		return p, err
-	}
-	if err := ensureSettings(ctx, tx, communityID); err != nil {
-		return p, err
-	}
-	var left int64
-	err = tx.QueryRow(ctx, "UPDATE station_settings SET funds_fen = funds_fen - $2 WHERE community_id = $1 AND funds_fen >= $2 RETURNING funds_fen",
-		communityID, p.AmountFen).Scan(&left)
-	if errors.Is(err, sql.ErrNoRows) {
-		s, _ := GetSettings(ctx, tx, communityID)
-		return p, civic.Errorf(civic.Invalid, "station.funds_short", "the donated funds hold ¥%s, the purchase costs ¥%s", Yuan(s.FundsFen), Yuan(p.AmountFen))
-	}
-	if err != nil {
-		return p, err
-	}
-	p.ID, p.At = civic.NewID(), orNow(p.At)
-	if _, err := tx.Exec(ctx, `INSERT INTO station_purchases (community_id, id, good_id, quantity, amount_fen, supplier, note, actor_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, communityID, p.ID, p.GoodID, p.Quantity, p.AmountFen, p.Supplier, p.Note,
-		actor.UserID, db.Millis(p.At)); err != nil {
-		return p, err
-	}
-	_, err = shift(ctx, tx, Move{CommunityID: communityID, GoodID: g.ID, Delta: p.Quantity, Kind: MovePurchase, RefID: p.ID, Reason: p.Supplier, At: p.At}, actor)
-	return p, err
 }
 
 // RecentDonations lists donations, newest first, by keyset on time (before is
@@ -288,25 +305,10 @@ func RecentDonations(ctx context.Context, q db.Querier, communityID string, befo
 		FROM station_donations n JOIN station_donors d ON d.community_id = n.community_id AND d.id = n.donor_id
 		LEFT JOIN station_goods g ON g.community_id = n.community_id AND g.id = n.good_id
 		WHERE n.community_id = $1 AND n.created_at < $2 ORDER BY n.created_at DESC LIMIT $3`, communityID, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var dn Donation
+	return db.Collect(rows, err, func(s db.Scanner) (dn Donation, err error) {
 		var at int64
-		if err := rows.Scan(&dn.ID, &dn.DonorID, &dn.DonorName, &dn.Kind, &dn.GoodID, &dn.GoodName, &dn.Quantity, &dn.AmountFen, &dn.Points, &dn.Note, &at); err != nil {
-			return nil, err
-		}
+		err = s.Scan(&dn.ID, &dn.DonorID, &dn.DonorName, &dn.Kind, &dn.GoodID, &dn.GoodName, &dn.Quantity, &dn.AmountFen, &dn.Points, &dn.Note, &at)
 		dn.At = db.FromMillis(at)
-		out = append(out, dn)
-	}
-	return out, rows.Err()
-}
-
-func orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Now()
-	}
-	return t
+		return dn, err
+	})
 }

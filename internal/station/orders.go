@@ -9,7 +9,6 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
-	"civicpoints/internal/ledger"
 )
 
 // Order statuses.
@@ -68,39 +67,32 @@ func GetOrder(ctx context.Context, q db.Querier, communityID, orderID string) (o
 	return o, err
 }
 
-func lines(ctx context.Context, q db.Querier, communityID, orderID string) (out []Line, err error) {
+func lines(ctx context.Context, q db.Querier, communityID, orderID string) ([]Line, error) {
 	rows, err := q.Query(ctx, `SELECT i.good_id, g.name, g.unit, i.quantity, i.points_each FROM station_order_items i
 		JOIN station_goods g ON g.community_id = i.community_id AND g.id = i.good_id
 		WHERE i.community_id = $1 AND i.order_id = $2 ORDER BY g.name`, communityID, orderID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l Line
-		if err := rows.Scan(&l.GoodID, &l.Name, &l.Unit, &l.Quantity, &l.Points); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(s db.Scanner) (l Line, err error) {
+		err = s.Scan(&l.GoodID, &l.Name, &l.Unit, &l.Quantity, &l.Points)
+		return l, err
+	})
 }
 
 // ResidentOrders lists a resident's orders, newest first (before: Unix ms
 // keyset, 0 for the newest).
-func ResidentOrders(ctx context.Context, q db.Querier, communityID, residentID string, before int64, limit int) ([]Order, error) {
+func ResidentOrders(ctx context.Context, q db.Querier, communityID, residentID string, before int64, limit int) (_ []Order, err error) {
+	defer civic.Wrap(&err, "station.ResidentOrders(%s)", residentID)
 	return listOrders(ctx, q, `SELECT `+orderCols+` FROM station_orders WHERE community_id = $1 AND resident_id = $2 AND created_at < $3
 		ORDER BY created_at DESC LIMIT $4`, communityID, residentID, before, limit)
 }
 
 // Reserved lists online orders waiting for pickup, oldest first.
-func Reserved(ctx context.Context, q db.Querier, communityID string, limit int) ([]Order, error) {
+func Reserved(ctx context.Context, q db.Querier, communityID string, limit int) (_ []Order, err error) {
+	defer civic.Wrap(&err, "station.Reserved(%s)", communityID)
 	return listOrders(ctx, q, `SELECT `+orderCols+` FROM station_orders WHERE community_id = $1 AND status = 'reserved' AND created_at < $2
 		ORDER BY created_at LIMIT $3`, communityID, int64(1<<62), limit)
 }
 
 func listOrders(ctx context.Context, q db.Querier, query string, args ...any) (out []Order, err error) {
-	defer civic.Wrap(&err, "station.listOrders")
 	n := len(args)
 	if l, _ := args[n-1].(int); l <= 0 || l > 200 {
 		args[n-1] = 50
@@ -123,110 +115,4 @@ func listOrders(ctx context.Context, q db.Querier, query string, args ...any) (o
 // NormaliseCode turns what a scanner or a person typed into a pickup code.
 func NormaliseCode(code string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(code), ""))
-}
-
-// Fulfil hands over an online order at pickup: the clerk scans its code. An
-// order is fulfilled once; scanning it again, or scanning a released or
-// returned order, is an error that says what happened to it.
-func Fulfil(ctx context.Context, tx *db.Tx, communityID, code string, actor civic.Actor, at time.Time) (o Order, err error) {
-	code = NormaliseCode(code)
-	defer civic.Wrap(&err, "station.Fulfil(%s)", code)
-	if code == "" {
-		return o, civic.Errorf(civic.Invalid, "station.code_empty", "scan or type the order's code")
-	}
-	at = orNow(at)
-	var id string
-	err = tx.QueryRow(ctx, `UPDATE station_orders SET status = 'fulfilled', updated_at = $3, closed_at = $3, closed_by = $4
-		WHERE community_id = $1 AND pickup_code = $2 AND status = 'reserved' RETURNING id`,
-		communityID, code, db.Millis(at), actor.UserID).Scan(&id)
-	if err == nil {
-		return GetOrder(ctx, tx, communityID, id)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return o, err
-	}
-	o, err = scanOrder(tx.QueryRow(ctx, "SELECT "+orderCols+" FROM station_orders WHERE community_id = $1 AND pickup_code = $2", communityID, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, civic.Errorf(civic.NotFound, "station.no_order_code", "no order has the code %s at this station", code)
-	}
-	if err != nil {
-		return o, err
-	}
-	when := o.ClosedAt.In(civic.Shanghai).Format("2006-01-02 15:04")
-	switch o.Status {
-	case StatusFulfilled:
-		return o, civic.Errorf(civic.Conflict, "station.order_already_fulfilled", "order %s was already handed over at %s", o.Number, when)
-	case StatusReleased:
-		return o, civic.Errorf(civic.Conflict, "station.order_released", "order %s was not collected in time and was released at %s; the points went back", o.Number, when)
-	default:
-		return o, civic.Errorf(civic.Conflict, "station.order_returned", "order %s was cancelled at %s; the points went back", o.Number, when)
-	}
-}
-
-// ReleaseReason is written on the reversal of an uncollected order.
-const ReleaseReason = "逾期未取，自动释放 / not collected in time, released"
-
-// ReleaseDue releases every reserved online order whose pickup time has
-// passed: each in its own transaction, the points come back through a
-// ledger reversal and the goods through a release stock move. It returns
-// the orders released. Safe to run from several places at once: an order
-// is released at most once.
-func ReleaseDue(ctx context.Context, d *db.DB, lg *ledger.Service, communityID string, actor civic.Actor, now time.Time) (released []string, err error) {
-	defer civic.Wrap(&err, "station.ReleaseDue(%s)", communityID)
-	now = orNow(now)
-	rows, err := d.Query(ctx, `SELECT id FROM station_orders WHERE community_id = $1 AND status = 'reserved' AND release_after > 0
-		AND release_after <= $2 ORDER BY release_after LIMIT 500`, communityID, db.Millis(now))
-	if err != nil {
-		return nil, err
-	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var errs []error
-	for _, id := range due {
-		done := false
-		txErr := d.WithTx(ctx, func(tx *db.Tx) error {
-			ok, rerr := release(ctx, tx, lg, communityID, id, actor, now)
-			done = ok
-			return rerr
-		})
-		if txErr != nil {
-			// One order that cannot be released (a closed account) must not hold up the others.
-			errs = append(errs, txErr)
-			continue
-		}
-		if done {
-			released = append(released, id)
-		}
-	}
-	return released, errors.Join(errs...)
-}
-
-func release(ctx context.Context, tx *db.Tx, lg *ledger.Service, communityID, orderID string, actor civic.Actor, now time.Time) (bool, error) {
-	var transferID string
-	// Claim the order first: a concurrent fulfil or release finds it no longer reserved.
-	err := tx.QueryRow(ctx, `UPDATE station_orders SET status = 'released', updated_at = $3
-		WHERE community_id = $1 AND id = $2 AND status = 'reserved' RETURNING transfer_id`,
-		communityID, orderID, db.Millis(now)).Scan(&transferID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	// The reversal puts the goods back (UndoRedemption sees the order released).
-	if _, _, err := lg.Reverse(ctx, tx, communityID, transferID, ReleaseReason, actor, "release:"+orderID); err != nil {
-		return false, err
-	}
-	return true, nil
 }

@@ -21,15 +21,13 @@ func TestRedeemBadInput(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 100)
-		redeem := func(items ...station.Item) func(*db.Tx) error {
-			return func(tx *db.Tx) error {
-				_, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Items: items, Channel: station.ChannelCounter, Actor: clerk})
-				return err
-			}
+		redeem := func(items ...station.Item) error {
+			_, err := f.s.Redeem(ctx, f.clerk, f.key(), f.basket(items...))
+			return err
 		}
 		tests := []struct {
 			name string
-			fn   func(*db.Tx) error
+			err  error
 			want civic.Code
 		}{
 			{"over balance", redeem(station.Item{GoodID: f.oil.ID, Quantity: 4}), civic.InsufficientPoints},
@@ -40,7 +38,7 @@ func TestRedeemBadInput(t *testing.T) {
 			{"unknown good", redeem(station.Item{GoodID: "nope", Quantity: 1}), civic.NotFound},
 		}
 		for _, tt := range tests {
-			if got := errCode(d, tt.fn); got != tt.want {
+			if got := civic.ErrorCode(tt.err); got != tt.want {
 				t.Errorf("%s: code %q, want %q", tt.name, got, tt.want)
 			}
 		}
@@ -53,12 +51,8 @@ func TestRedeemBadInput(t *testing.T) {
 		if orders, _ := station.ResidentOrders(ctx, d, f.c, f.resident, 0, 10); len(orders) != 0 {
 			t.Errorf("%d orders left behind", len(orders))
 		}
-		var rc station.Receipt
-		tx(t, d, func(tx *db.Tx) (err error) {
-			rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Channel: station.ChannelCounter, Actor: clerk,
-				Items: []station.Item{{GoodID: f.oil.ID, Quantity: 1}, {GoodID: f.oil.ID, Quantity: 2}}, At: time.Date(2025, 4, 1, 23, 30, 0, 0, civic.Shanghai)})
-			return err
-		})
+		f.clock.Advance(time.Date(2025, 4, 1, 23, 30, 0, 0, civic.Shanghai).Sub(f.clock.Now()))
+		rc := res(f.s.Redeem(ctx, f.clerk, f.key(), f.basket(station.Item{GoodID: f.oil.ID, Quantity: 1}, station.Item{GoodID: f.oil.ID, Quantity: 2}))).must(t)
 		if rc.Points != 90 || rc.Balance != 10 || len(rc.Lines) != 1 || rc.Lines[0].Quantity != 3 || rc.PickupCode != "" {
 			t.Errorf("receipt = %+v", rc)
 		}
@@ -71,7 +65,7 @@ func TestRedeemBadInput(t *testing.T) {
 		}
 		// A worker reverses it: points and stock come back, the order shows returned.
 		tx(t, d, func(tx *db.Tx) error {
-			_, _, err := wired(d).Reverse(ctx, tx, f.c, rc.TransferID, "wrong goods", clerk, "")
+			_, _, err := wired(d).Reverse(ctx, tx, f.c, rc.TransferID, "wrong goods", f.clerk, "")
 			return err
 		})
 		if o, _ = station.GetOrder(ctx, d, f.c, rc.OrderID); o.Status != station.StatusReturned {
@@ -89,30 +83,24 @@ func TestOnlineOrder(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 200)
+		f.s.Names = names{f.resident: "毛*波"}
 		start := time.Date(2025, 5, 6, 10, 0, 0, 0, civic.Shanghai)
-		place := func(at time.Time) station.Receipt {
-			var rc station.Receipt
-			tx(t, d, func(tx *db.Tx) (err error) {
-				rc, err = station.Redeem(ctx, tx, station.Redemption{CommunityID: f.c, ResidentID: f.resident, Channel: station.ChannelOnline,
-					Label: "毛*波", Items: []station.Item{{GoodID: f.oil.ID, Quantity: 2}}, Actor: civic.Actor{UserID: "u-res", ResidentID: f.resident}, At: at})
-				return err
-			})
-			return rc
+		f.clock.Advance(start.Sub(f.clock.Now()))
+		resident := civic.Actor{UserID: "u-res", Role: civic.RoleResident, CommunityID: f.c, ResidentID: f.resident}
+		place := func() station.Receipt {
+			return res(f.s.Redeem(ctx, resident, f.key(), station.RedeemRequest{Community: f.c, Resident: f.resident, Channel: station.ChannelOnline,
+				Items: []station.Item{{GoodID: f.oil.ID, Quantity: 2}}})).must(t)
 		}
-		first := place(start)
+		first := place()
 		if len(first.PickupCode) != 12 || balance(t, d, f.c, f.resident) != 140 || stock(t, d, f.c, f.oil.ID) != 3 {
 			t.Fatalf("reserve: receipt %+v, points and stock not held", first)
 		}
 		if res, _ := station.Reserved(ctx, d, f.c, 10); len(res) != 1 || res[0].Label != "毛*波" {
 			t.Errorf("reserved list = %+v", res)
 		}
+		f.clock.Advance(time.Hour)
 		fulfil := func(code string) (station.Order, error) {
-			var o station.Order
-			err := d.WithTx(ctx, func(tx *db.Tx) (err error) {
-				o, err = station.Fulfil(ctx, tx, f.c, code, clerk, start.Add(time.Hour))
-				return err
-			})
-			return o, err
+			return f.s.Fulfil(ctx, f.clerk, f.key(), station.FulfilRequest{Community: f.c, Code: code})
 		}
 		o, err := fulfil(" " + first.PickupCode[:6] + " " + first.PickupCode[6:] + "\n")
 		if err != nil || o.Status != station.StatusFulfilled || len(o.Lines) != 1 {
@@ -126,15 +114,19 @@ func TestOnlineOrder(t *testing.T) {
 			t.Errorf("unknown code: %v", err)
 		}
 		// A second order is never collected: after the release days it goes back.
-		second := place(start.Add(24 * time.Hour))
-		if got, err := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(7*24*time.Hour)); err != nil || len(got) != 0 {
+		f.clock.Advance(start.Add(24 * time.Hour).Sub(f.clock.Now()))
+		second := place()
+		f.clock.Advance(start.Add(7 * 24 * time.Hour).Sub(f.clock.Now()))
+		if got, err := f.s.ReleaseDue(ctx, f.c); err != nil || len(got) != 0 {
 			t.Fatalf("released early: %v %v", got, err)
 		}
-		got, err := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(8*24*time.Hour+time.Minute))
+		f.clock.Advance(start.Add(8*24*time.Hour + time.Minute).Sub(f.clock.Now()))
+		got, err := f.s.ReleaseDue(ctx, f.c)
 		if err != nil || len(got) != 1 || got[0] != second.OrderID {
 			t.Fatalf("release = %v, %v", got, err)
 		}
-		if again, _ := station.ReleaseDue(ctx, d, wired(d), f.c, civic.System, start.Add(9*24*time.Hour)); len(again) != 0 {
+		f.clock.Advance(24 * time.Hour)
+		if again, _ := f.s.ReleaseDue(ctx, f.c); len(again) != 0 {
 			t.Errorf("released twice: %v", again)
 		}
 		if balance(t, d, f.c, f.resident) != 140 || stock(t, d, f.c, f.oil.ID) != 3 {
@@ -152,6 +144,19 @@ func TestOnlineOrder(t *testing.T) {
 	})
 }
 
+// names is a registry that knows some residents' masked names.
+type names map[string]string
+
+func (n names) MaskedNames(_ context.Context, _ string, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		if v, ok := n[id]; ok {
+			out[id] = v
+		}
+	}
+	return out, nil
+}
+
 // The demo station: 30+ goods, three donors backing exactly DemoBacking
 // points, and seeding twice changes nothing.
 func TestSeedDemo(t *testing.T) {
@@ -160,6 +165,7 @@ func TestSeedDemo(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, d, 300)
 		now := time.Date(2025, 6, 1, 10, 0, 0, 0, civic.Shanghai)
+		f.clock.Advance(now.Sub(f.clock.Now()))
 		for range 2 {
 			if err := station.SeedDemo(ctx, d, f.c, []string{f.resident}, now); err != nil {
 				t.Fatal(err)

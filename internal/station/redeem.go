@@ -10,6 +10,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -26,16 +27,79 @@ const (
 	ChannelAPI     = "api"
 )
 
-// Redemption is a basket a resident pays for with points.
-type Redemption struct {
-	CommunityID string
-	ResidentID  string
-	Items       []Item
-	Channel     string // counter, online or api
-	Label       string // the resident's masked name, kept on the order for receipts and pickup
-	Actor       civic.Actor
-	IdemKey     string
-	At          time.Time // from the caller's clock; zero means now
+// RedeemRequest is a basket paid with points, at the counter, online from
+// the resident's shop or through the API.
+type RedeemRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Items     []Item `json:"items"`
+	// Channel is the door the basket came through. Like the actor, it is
+	// not part of what makes two requests the same: one basket sent under
+	// one key through the counter page and through the API is one
+	// redemption, and the second door gets the first answer.
+	Channel string `json:"-"`
+}
+
+// validate checks the channel and merges and sorts the basket's lines (so
+// the same basket in another order is the same request).
+func (r *RedeemRequest) validate() (err error) {
+	if err := needCommunity(r.Community); err != nil {
+		return err
+	}
+	if r.Resident == "" {
+		return civic.Errorf(civic.Invalid, "station.no_resident", "the basket names no resident")
+	}
+	switch r.Channel {
+	case ChannelCounter, ChannelOnline, ChannelAPI:
+	default:
+		return civic.Errorf(civic.Invalid, "station.bad_channel", "unknown channel %q", r.Channel)
+	}
+	r.Items, err = normalise(r.Items)
+	return err
+}
+
+// mayRedeem: a resident orders online for themself only; staff redeem at
+// the counter or through the API, never as a resident's online order.
+func mayRedeem(by civic.Actor, r RedeemRequest) error {
+	if isSystem(by) {
+		return nil
+	}
+	if by.Role == civic.RoleResident && by.ResidentID != r.Resident {
+		return civic.Errorf(civic.Forbidden, "station.not_your_basket", "a resident may redeem only their own points")
+	}
+	if (by.Role == civic.RoleResident) != (r.Channel == ChannelOnline) {
+		return civic.Errorf(civic.Forbidden, "station.channel_refused", "a %s may not redeem through the %s channel", string(by.Role), r.Channel)
+	}
+	return nil
+}
+
+// Redeem takes the stock of every item and the resident's points in one
+// transaction: all or nothing. A counter or API redemption is completed at
+// once; an online one is reserved until the resident picks it up (Fulfil)
+// or the community's release days pass (ReleaseDue).
+func (s *Service) Redeem(ctx context.Context, by civic.Actor, key idem.Key, r RedeemRequest) (rc Receipt, err error) {
+	defer civic.Wrap(&err, "station.Redeem(%s)", r.Resident)
+	if err := by.May(r.Community, civic.RoleClerk, civic.RoleWorker, civic.RoleResident); err != nil {
+		return rc, err
+	}
+	if r.Channel == "" {
+		r.Channel = ChannelAPI
+	}
+	if err := mayRedeem(by, r); err != nil {
+		return rc, err
+	}
+	if err := r.validate(); err != nil {
+		return rc, err
+	}
+	var label string
+	op := stockOp(r.Community, key, "station.redeem", r)
+	op.Check = func(ctx context.Context) (err error) {
+		label, err = s.label(ctx, r.Community, r.Resident)
+		return err
+	}
+	return idem.Run(ctx, s.Idem, op, func(tx *db.Tx) (Receipt, error) {
+		return redeem(ctx, tx, by, r, label, string(key), tx.Now())
+	})
 }
 
 // Line is an item of a receipt.
@@ -58,29 +122,15 @@ type Receipt struct {
 	Lines      []Line `json:"lines,omitempty"`
 }
 
-// Redeem takes the stock of every item and the resident's points in the
-// caller's transaction: all or nothing. A counter or API redemption is
-// completed at once; an online one is reserved until the resident picks it up
-// (Fulfil) or the community's release days pass (ReleaseDue).
-func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error) {
-	defer civic.Wrap(&err, "station.Redeem(%s)", r.ResidentID)
-	items, err := normalise(r.Items)
-	if err != nil {
-		return rc, err
-	}
-	switch r.Channel {
-	case "":
-		r.Channel = ChannelAPI
-	case ChannelCounter, ChannelOnline, ChannelAPI:
-	default:
-		return rc, civic.Errorf(civic.Invalid, "station.bad_channel", "unknown channel %q", r.Channel)
-	}
-	at := orNow(r.At)
+// redeem is a validated basket's redemption at a time (tx.Now(), or the
+// demo's past), labelled with the resident's masked name.
+func redeem(ctx context.Context, tx *db.Tx, by civic.Actor, r RedeemRequest, label, idemKey string, at time.Time) (rc Receipt, err error) {
+	items := r.Items
 	rc.OrderID = civic.NewID()
 	rc.Number = orderNumber(rc.OrderID, at)
 	var names []string
 	for _, it := range items {
-		g, err := GetGood(ctx, tx, r.CommunityID, it.GoodID)
+		g, err := GetGood(ctx, tx, r.Community, it.GoodID)
 		if err != nil {
 			return rc, err
 		}
@@ -96,16 +146,16 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 		if rc.Points += value; rc.Points > civic.MaxPoints {
 			return rc, civic.Errorf(civic.Invalid, "station.basket_too_dear", "the basket costs more than %d points, the most one redemption may", civic.MaxPoints)
 		}
-		if _, err := shift(ctx, tx, Move{CommunityID: r.CommunityID, GoodID: it.GoodID, Delta: -it.Quantity, Kind: MoveRedemption, RefID: rc.OrderID, At: at}, r.Actor); err != nil {
+		if _, err := shift(ctx, tx, Move{CommunityID: r.Community, GoodID: it.GoodID, Delta: -it.Quantity, Kind: MoveRedemption, RefID: rc.OrderID, At: at}, by); err != nil {
 			return rc, err
 		}
 		rc.Lines = append(rc.Lines, Line{GoodID: g.ID, Name: g.Name, Unit: g.Unit, Quantity: it.Quantity, Points: g.Points})
 		names = append(names, fmt.Sprintf("%s×%d", g.Name, it.Quantity))
 	}
 	res, err := ledger.Redeem(ctx, tx, ledger.Spend{
-		CommunityID: r.CommunityID, ResidentID: r.ResidentID, Points: rc.Points,
+		CommunityID: r.Community, ResidentID: r.Resident, Points: rc.Points,
 		Source: ledger.Source{Kind: SourceOrder, ID: rc.OrderID}, Reason: strings.Join(names, ", "),
-		Actor: r.Actor, IdemKey: r.IdemKey, At: r.At,
+		Actor: by, IdemKey: idemKey, At: at,
 	})
 	if err != nil {
 		return rc, err
@@ -113,7 +163,7 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 	rc.TransferID, rc.Balance = res.TransferID, res.Balance
 	status, releaseAfter := "completed", int64(0)
 	if r.Channel == ChannelOnline {
-		s, err := GetSettings(ctx, tx, r.CommunityID)
+		s, err := GetSettings(ctx, tx, r.Community)
 		if err != nil {
 			return rc, err
 		}
@@ -123,13 +173,13 @@ func Redeem(ctx context.Context, tx *db.Tx, r Redemption) (rc Receipt, err error
 	now := db.Millis(at)
 	if _, err := tx.Exec(ctx, `INSERT INTO station_orders (community_id, id, resident_id, transfer_id, channel, status, points, created_at, updated_at,
 		number, pickup_code, label, release_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)`,
-		r.CommunityID, rc.OrderID, r.ResidentID, rc.TransferID, r.Channel, status, rc.Points, now,
-		rc.Number, rc.PickupCode, r.Label, releaseAfter); err != nil {
+		r.Community, rc.OrderID, r.Resident, rc.TransferID, r.Channel, status, rc.Points, now,
+		rc.Number, rc.PickupCode, label, releaseAfter); err != nil {
 		return rc, err
 	}
 	for _, l := range rc.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO station_order_items (community_id, order_id, good_id, quantity, points_each) VALUES ($1, $2, $3, $4, $5)`,
-			r.CommunityID, rc.OrderID, l.GoodID, l.Quantity, l.Points); err != nil {
+			r.Community, rc.OrderID, l.GoodID, l.Quantity, l.Points); err != nil {
 			return rc, err
 		}
 	}
@@ -215,20 +265,11 @@ func UndoRedemption(ctx context.Context, tx *db.Tx, orig, reversal ledger.Transf
 func restock(ctx context.Context, tx *db.Tx, communityID, orderID string, kind MoveKind, status, reversalID string, actor civic.Actor, at time.Time) error {
 	rows, err := tx.Query(ctx, "SELECT good_id, quantity FROM station_order_items WHERE community_id = $1 AND order_id = $2 ORDER BY good_id",
 		communityID, orderID)
+	items, err := db.Collect(rows, err, func(s db.Scanner) (it Item, err error) {
+		err = s.Scan(&it.GoodID, &it.Quantity)
+		return it, err
+	})
 	if err != nil {
-		return err
-	}
-	var items []Item
-	for rows.Next() {
-		var it Item
-		if err := rows.Scan(&it.GoodID, &it.Quantity); err != nil {
-			rows.Close()
-			return err
-		}
-		items = append(items, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, it := range items {

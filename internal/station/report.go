@@ -197,17 +197,10 @@ func BuildReport(ctx context.Context, d *db.DB, communityID string, from, to tim
 	return r, nil
 }
 
-// scan runs a query and hands each row to fn.
+// scan runs a query and hands each row to fn, which adds it up (the rows
+// themselves are not kept).
 func scan(ctx context.Context, d *db.DB, query string, args []any, fn func(scan func(...any) error) error) error {
 	rows, err := d.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	_, err = db.Collect(rows, err, func(s db.Scanner) (struct{}, error) { return struct{}{}, fn(s.Scan) })
+	return err
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Settings are a community's station rules.
@@ -36,32 +36,59 @@ func GetSettings(ctx context.Context, q db.Querier, communityID string) (s Setti
 	return s, err
 }
 
-// SaveSettings changes the rate, threshold and release days (never the funds,
-// which only donations and purchases move).
-func SaveSettings(ctx context.Context, tx *db.Tx, communityID string, s Settings) (err error) {
-	defer civic.Wrap(&err, "station.SaveSettings(%s)", communityID)
-	switch {
-	case s.FenPerPoint <= 0:
-		return civic.Errorf(civic.Invalid, "station.bad_rate", "one point must be backed by more than 0 fen")
-	case s.FenPerPoint > MaxFenPerPoint:
-		return civic.Errorf(civic.Invalid, "station.rate_too_high", "one point may be backed by at most ¥%s, not ¥%s", Yuan(MaxFenPerPoint), Yuan(s.FenPerPoint))
-	case s.CoverThresholdPct < 0 || s.CoverThresholdPct > 1000:
-		return civic.Errorf(civic.Invalid, "station.bad_threshold", "the cover threshold must be between 0%% and 1000%%, not %d%%", s.CoverThresholdPct)
-	case s.ReleaseDays < 1 || s.ReleaseDays > 90:
-		return civic.Errorf(civic.Invalid, "station.bad_release_days", "orders are released after 1 to 90 days, not %d", s.ReleaseDays)
-	}
-	if err := ensureSettings(ctx, tx, communityID); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE station_settings SET fen_per_point = $2, cover_threshold_pct = $3, release_days = $4, updated_at = $5
-		WHERE community_id = $1`, communityID, s.FenPerPoint, s.CoverThresholdPct, s.ReleaseDays, time.Now().UnixMilli())
-	return err
+// SettingsRequest is a community's backing rate, cover threshold and
+// release days (never the funds, which only donations and purchases move).
+type SettingsRequest struct {
+	Community         string `json:"community"`
+	FenPerPoint       int64  `json:"fen_per_point"`
+	CoverThresholdPct int64  `json:"cover_threshold_pct"`
+	ReleaseDays       int64  `json:"release_days"`
 }
 
+// SaveSettings changes the station's rules; the community's workers set them.
+func (s *Service) SaveSettings(ctx context.Context, by civic.Actor, key idem.Key, r SettingsRequest) (st Settings, err error) {
+	defer civic.Wrap(&err, "station.SaveSettings(%s)", r.Community)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return st, err
+	}
+	if err := r.validate(); err != nil {
+		return st, err
+	}
+	return idem.Run(ctx, s.Idem, plainOp(r.Community, key, "station.save_settings", r), func(tx *db.Tx) (Settings, error) {
+		if err := ensureSettings(ctx, tx, r.Community); err != nil {
+			return Settings{}, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE station_settings SET fen_per_point = $2, cover_threshold_pct = $3, release_days = $4, updated_at = $5
+			WHERE community_id = $1`, r.Community, r.FenPerPoint, r.CoverThresholdPct, r.ReleaseDays, db.Millis(tx.Now())); err != nil {
+			return Settings{}, err
+		}
+		return GetSettings(ctx, tx, r.Community)
+	})
+}
+
+func (r SettingsRequest) validate() error {
+	if err := needCommunity(r.Community); err != nil {
+		return err
+	}
+	switch {
+	case r.FenPerPoint <= 0:
+		return civic.Errorf(civic.Invalid, "station.bad_rate", "one point must be backed by more than 0 fen")
+	case r.FenPerPoint > MaxFenPerPoint:
+		return civic.Errorf(civic.Invalid, "station.rate_too_high", "one point may be backed by at most ¥%s, not ¥%s", Yuan(MaxFenPerPoint), Yuan(r.FenPerPoint))
+	case r.CoverThresholdPct < 0 || r.CoverThresholdPct > 1000:
+		return civic.Errorf(civic.Invalid, "station.bad_threshold", "the cover threshold must be between 0%% and 1000%%, not %d%%", r.CoverThresholdPct)
+	case r.ReleaseDays < 1 || r.ReleaseDays > 90:
+		return civic.Errorf(civic.Invalid, "station.bad_release_days", "orders are released after 1 to 90 days, not %d", r.ReleaseDays)
+	}
+	return nil
+}
+
+// ensureSettings writes the defaults the first time a community's funds or
+// rules change, so the guarded updates have a row to guard.
 func ensureSettings(ctx context.Context, tx *db.Tx, communityID string) error {
 	d := DefaultSettings
 	_, err := tx.Exec(ctx, `INSERT INTO station_settings (community_id, fen_per_point, cover_threshold_pct, release_days, funds_fen, updated_at)
 		VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (community_id) DO NOTHING`,
-		communityID, d.FenPerPoint, d.CoverThresholdPct, d.ReleaseDays, time.Now().UnixMilli())
+		communityID, d.FenPerPoint, d.CoverThresholdPct, d.ReleaseDays, db.Millis(tx.Now()))
 	return err
 }

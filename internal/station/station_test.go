@@ -2,49 +2,93 @@ package station_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
 
-var clerk = civic.Actor{UserID: "clerk1", Name: "clerk", Role: civic.RoleClerk}
-
-// fixture is a community with one resident holding points and two goods.
+// fixture is a community with one resident holding points, two goods, a
+// donor and the station's service on a fixed clock.
 type fixture struct {
+	t         *testing.T
 	c         string
 	resident  string
 	rice, oil station.Good
 	donor     station.Donor
+	s         *station.Service
+	clock     *civic.FixedClock
+	clerk     civic.Actor
+	n         int
 }
 
-func setup(t *testing.T, d *db.DB, points int64) fixture {
+func service(t *testing.T, d *db.DB, clock *civic.FixedClock) *station.Service {
+	t.Helper()
+	d.Clock = clock
+	b := db.NewBatcher(d, 2, 16)
+	t.Cleanup(b.Close)
+	return station.New(d, idem.New(d, b, clock), wired(d), clock, nil)
+}
+
+func setup(t *testing.T, d *db.DB, points int64) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := fixture{c: dbtest.Community(t, d, "c"), resident: "res1"}
+	f := &fixture{t: t, c: dbtest.Community(t, d, "c"), resident: "res1", clock: civic.NewFixedClock(time.Date(2025, 3, 1, 9, 0, 0, 0, civic.Shanghai))}
+	f.s = service(t, d, f.clock)
+	f.clerk = civic.Actor{UserID: "clerk1", Name: "clerk", Role: civic.RoleClerk, CommunityID: f.c}
 	tx(t, d, func(tx *db.Tx) (err error) {
 		if err = ledger.OpenAccount(ctx, tx, f.c, f.resident); err != nil {
 			return err
 		}
 		if points > 0 {
-			if _, err = ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: f.c, ResidentID: f.resident, Points: points, Reason: "volunteer", Actor: clerk}); err != nil {
-				return err
-			}
+			_, err = ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: f.c, ResidentID: f.resident, Points: points, Reason: "volunteer", Actor: f.clerk})
 		}
-		if f.rice, err = station.CreateGood(ctx, tx, f.c, station.Good{Name: "rice 5kg", Unit: "bag", Points: 40, Stock: 0}, clerk); err != nil {
-			return err
-		}
-		if f.oil, err = station.CreateGood(ctx, tx, f.c, station.Good{Name: "oil 1.8L", Unit: "bottle", Points: 30, Stock: 5}, clerk); err != nil {
-			return err
-		}
-		f.donor, err = station.CreateDonor(ctx, tx, f.c, station.Donor{Name: "Food Co", Kind: station.DonorCompany, Thanks: true})
 		return err
 	})
+	var err error
+	if f.rice, err = f.s.CreateGood(ctx, f.clerk, f.key(), station.CreateGoodRequest{Community: f.c, Name: "rice 5kg", Unit: "bag", Points: 40, Stock: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if f.oil, err = f.s.CreateGood(ctx, f.clerk, f.key(), station.CreateGoodRequest{Community: f.c, Name: "oil 1.8L", Unit: "bottle", Points: 30, Stock: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if f.donor, err = f.s.CreateDonor(ctx, f.clerk, f.key(), station.DonorRequest{Community: f.c, Name: "Food Co", Kind: station.DonorCompany, Thanks: true}); err != nil {
+		t.Fatal(err)
+	}
 	return f
+}
+
+// key is a fresh idempotency key.
+func (f *fixture) key() idem.Key {
+	f.n++
+	return idem.Key(fmt.Sprintf("k%d", f.n))
+}
+
+// result is a command's answer, to be had or to fail the test.
+type result[T any] struct {
+	v   T
+	err error
+}
+
+func res[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+func (r result[T]) must(t *testing.T) T {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
+}
+
+// basket is a counter redemption of the fixture's resident.
+func (f *fixture) basket(items ...station.Item) station.RedeemRequest {
+	return station.RedeemRequest{Community: f.c, Resident: f.resident, Items: items, Channel: station.ChannelCounter}
 }
 
 func tx(t *testing.T, d *db.DB, fn func(*db.Tx) error) {
@@ -52,10 +96,6 @@ func tx(t *testing.T, d *db.DB, fn func(*db.Tx) error) {
 	if err := d.WithTx(context.Background(), fn); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func errCode(d *db.DB, fn func(*db.Tx) error) civic.Code {
-	return civic.ErrorCode(d.WithTx(context.Background(), fn))
 }
 
 func mustCheck(t *testing.T, d *db.DB, c string) {
@@ -95,21 +135,12 @@ func TestDonationsStockAndCover(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 500)
-		at := time.Date(2025, 3, 10, 9, 0, 0, 0, civic.Shanghai)
-		tx(t, d, func(tx *db.Tx) error {
-			if _, err := station.DonateGoods(ctx, tx, f.c, f.donor.ID, f.rice.ID, 10, "spring drive", clerk, at); err != nil {
-				return err
-			}
-			dn, err := station.DonateFunds(ctx, tx, f.c, f.donor.ID, 50000, "", clerk, at) // ¥500.00 → 500 points at 100 fen/point
-			if err != nil {
-				return err
-			}
-			if dn.Points != 500 {
-				t.Errorf("funds donation backs %d points, want 500", dn.Points)
-			}
-			_, err = station.RecordPurchase(ctx, tx, f.c, station.Purchase{GoodID: f.oil.ID, Quantity: 4, AmountFen: 12000, Supplier: "market"}, clerk)
-			return err
-		})
+		res(f.s.DonateGoods(ctx, f.clerk, f.key(), station.DonateGoodsRequest{Community: f.c, Donor: f.donor.ID, Good: f.rice.ID, Quantity: 10, Note: "spring drive"})).must(t)
+		dn := res(f.s.DonateFunds(ctx, f.clerk, f.key(), station.DonateFundsRequest{Community: f.c, Donor: f.donor.ID, AmountFen: 50000})).must(t) // ¥500.00 → 500 points at 100 fen/point
+		if dn.Points != 500 {
+			t.Errorf("funds donation backs %d points, want 500", dn.Points)
+		}
+		res(f.s.RecordPurchase(ctx, f.clerk, f.key(), station.PurchaseRequest{Community: f.c, Good: f.oil.ID, Quantity: 4, AmountFen: 12000, Supplier: "market"})).must(t)
 		if got := stock(t, d, f.c, f.rice.ID); got != 10 {
 			t.Errorf("rice stock = %d, want 10", got)
 		}
@@ -118,42 +149,22 @@ func TestDonationsStockAndCover(t *testing.T) {
 		}
 		bad := []struct {
 			name string
-			fn   func(*db.Tx) error
+			err  error
 			want civic.Code
 		}{
-			{"purchase over funds", func(tx *db.Tx) error {
-				_, err := station.RecordPurchase(ctx, tx, f.c, station.Purchase{GoodID: f.oil.ID, Quantity: 1, AmountFen: 38001}, clerk)
-				return err
-			}, civic.Invalid},
-			{"zero donation", func(tx *db.Tx) error {
-				_, err := station.DonateGoods(ctx, tx, f.c, f.donor.ID, f.rice.ID, 0, "", clerk, at)
-				return err
-			}, civic.Invalid},
-			{"write-off without reason", func(tx *db.Tx) error {
-				_, err := station.WriteOff(ctx, tx, f.c, f.rice.ID, 1, " ", clerk, at)
-				return err
-			}, civic.Invalid},
-			{"write-off beyond stock", func(tx *db.Tx) error {
-				_, err := station.WriteOff(ctx, tx, f.c, f.rice.ID, 11, "mice", clerk, at)
-				return err
-			}, civic.OutOfStock},
-			{"unknown donor", func(tx *db.Tx) error {
-				_, err := station.DonateFunds(ctx, tx, f.c, "nobody", 100, "", clerk, at)
-				return err
-			}, civic.NotFound},
+			{"purchase over funds", second(f.s.RecordPurchase(ctx, f.clerk, f.key(), station.PurchaseRequest{Community: f.c, Good: f.oil.ID, Quantity: 1, AmountFen: 38001})), civic.Invalid},
+			{"zero donation", second(f.s.DonateGoods(ctx, f.clerk, f.key(), station.DonateGoodsRequest{Community: f.c, Donor: f.donor.ID, Good: f.rice.ID})), civic.Invalid},
+			{"write-off without reason", second(f.s.WriteOff(ctx, f.clerk, f.key(), station.WriteOffRequest{Community: f.c, Good: f.rice.ID, Quantity: 1, Reason: " "})), civic.Invalid},
+			{"write-off beyond stock", second(f.s.WriteOff(ctx, f.clerk, f.key(), station.WriteOffRequest{Community: f.c, Good: f.rice.ID, Quantity: 11, Reason: "mice"})), civic.OutOfStock},
+			{"unknown donor", second(f.s.DonateFunds(ctx, f.clerk, f.key(), station.DonateFundsRequest{Community: f.c, Donor: "nobody", AmountFen: 100})), civic.NotFound},
 		}
 		for _, b := range bad {
-			if got := errCode(d, b.fn); got != b.want {
+			if got := civic.ErrorCode(b.err); got != b.want {
 				t.Errorf("%s: code %q, want %q", b.name, got, b.want)
 			}
 		}
-		tx(t, d, func(tx *db.Tx) error {
-			if _, err := station.WriteOff(ctx, tx, f.c, f.rice.ID, 2, "damp bags", clerk, at); err != nil {
-				return err
-			}
-			_, err := station.StockTake(ctx, tx, f.c, f.oil.ID, 8, "count on 2025-03-31", clerk, at)
-			return err
-		})
+		res(f.s.WriteOff(ctx, f.clerk, f.key(), station.WriteOffRequest{Community: f.c, Good: f.rice.ID, Quantity: 2, Reason: "damp bags"})).must(t)
+		res(f.s.StockTake(ctx, f.clerk, f.key(), station.StockTakeRequest{Community: f.c, Good: f.oil.ID, Counted: 8, Reason: "count on 2025-03-31"})).must(t)
 		moves, err := station.Moves(ctx, d, f.c, f.oil.ID, 0, 10)
 		if err != nil {
 			t.Fatal(err)
@@ -188,9 +199,8 @@ func TestDonationsStockAndCover(t *testing.T) {
 		if cover.StockPoints != 560 || cover.FundsPoints != 380 || cover.Outstanding != 500 || cover.Percent != 188 || cover.Warn {
 			t.Errorf("cover = %+v", cover)
 		}
-		tx(t, d, func(tx *db.Tx) error {
-			return station.SaveSettings(ctx, tx, f.c, station.Settings{FenPerPoint: 100, CoverThresholdPct: 200, ReleaseDays: 3})
-		})
+		res(f.s.SaveSettings(ctx, civic.Actor{UserID: "w", Role: civic.RoleWorker, CommunityID: f.c}, f.key(),
+			station.SettingsRequest{Community: f.c, FenPerPoint: 100, CoverThresholdPct: 200, ReleaseDays: 3})).must(t)
 		if cover, _ = station.GetCover(ctx, d, f.c); !cover.Warn {
 			t.Errorf("cover %d%% under threshold 200%% does not warn", cover.Percent)
 		}
@@ -201,6 +211,9 @@ func TestDonationsStockAndCover(t *testing.T) {
 		mustCheck(t, d, f.c)
 	})
 }
+
+// second is a command's error, for tables of refusals.
+func second[T any](_ T, err error) error { return err }
 
 func TestParseYuan(t *testing.T) {
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // MoveKind says why a good's stock changed.
@@ -48,7 +49,7 @@ type Move struct {
 // so no stock, however large, makes the database add past its range.
 func shift(ctx context.Context, tx *db.Tx, m Move, actor civic.Actor) (Move, error) {
 	if m.At.IsZero() {
-		m.At = time.Now()
+		m.At = tx.Now()
 	}
 	m.ID, m.ActorID = civic.NewID(), actor.UserID
 	lo, hi := stockRange(m.Delta)
@@ -75,49 +76,92 @@ func shift(ctx context.Context, tx *db.Tx, m Move, actor civic.Actor) (Move, err
 	return m, err
 }
 
-// WriteOff takes damaged or expired units out of stock; a reason is required.
-func WriteOff(ctx context.Context, tx *db.Tx, communityID, goodID string, quantity int64, reason string, actor civic.Actor, at time.Time) (m Move, err error) {
-	defer civic.Wrap(&err, "station.WriteOff(%s)", goodID)
-	if err := checkQuantity(quantity); err != nil {
+// WriteOffRequest takes damaged or expired units out of stock; a reason is required.
+type WriteOffRequest struct {
+	Community string `json:"community"`
+	Good      string `json:"good"`
+	Quantity  int64  `json:"quantity"`
+	Reason    string `json:"reason"`
+}
+
+// WriteOff takes units out of stock with the reason.
+func (s *Service) WriteOff(ctx context.Context, by civic.Actor, key idem.Key, r WriteOffRequest) (m Move, err error) {
+	defer civic.Wrap(&err, "station.WriteOff(%s)", r.Good)
+	if err := mayStaff(by, r.Community); err != nil {
 		return m, err
 	}
-	if reason, err = noteOf(reason); err != nil {
+	if err := r.validate(); err != nil {
 		return m, err
 	}
-	if reason == "" {
-		return m, civic.Errorf(civic.Invalid, "station.reason_required", "say why the stock changes (damaged, expired, …)")
+	return idem.Run(ctx, s.Idem, stockOp(r.Community, key, "station.write_off", r), func(tx *db.Tx) (Move, error) {
+		return shift(ctx, tx, Move{CommunityID: r.Community, GoodID: r.Good, Delta: -r.Quantity, Kind: MoveWriteOff, Reason: r.Reason}, by)
+	})
+}
+
+func (r *WriteOffRequest) validate() (err error) {
+	if err := needCommunity(r.Community); err != nil {
+		return err
 	}
-	return shift(ctx, tx, Move{CommunityID: communityID, GoodID: goodID, Delta: -quantity, Kind: MoveWriteOff, Reason: reason, At: at}, actor)
+	if err := checkQuantity(r.Quantity); err != nil {
+		return err
+	}
+	if r.Reason, err = noteOf(r.Reason); err != nil {
+		return err
+	}
+	if r.Reason == "" {
+		return civic.Errorf(civic.Invalid, "station.reason_required", "say why the stock changes (damaged, expired, …)")
+	}
+	return nil
+}
+
+// StockTakeRequest is what was counted on the shelf.
+type StockTakeRequest struct {
+	Community string `json:"community"`
+	Good      string `json:"good"`
+	Counted   int64  `json:"counted"`
+	Reason    string `json:"reason"`
 }
 
 // StockTake sets a good's stock to what was counted on the shelf, recording
 // the difference as an adjustment. Counting what the books say records
 // nothing and returns a zero Move.
-func StockTake(ctx context.Context, tx *db.Tx, communityID, goodID string, counted int64, reason string, actor civic.Actor, at time.Time) (m Move, err error) {
-	defer civic.Wrap(&err, "station.StockTake(%s)", goodID)
-	if counted < 0 {
-		return m, civic.Errorf(civic.Invalid, "station.bad_count", "a count cannot be negative (%d)", counted)
-	}
-	if counted > civic.MaxStock {
-		return m, stockTooMany(counted)
-	}
-	if reason, err = noteOf(reason); err != nil {
+func (s *Service) StockTake(ctx context.Context, by civic.Actor, key idem.Key, r StockTakeRequest) (m Move, err error) {
+	defer civic.Wrap(&err, "station.StockTake(%s)", r.Good)
+	if err := mayStaff(by, r.Community); err != nil {
 		return m, err
 	}
-	g, err := GetGood(ctx, tx, communityID, goodID)
+	if err := needCommunity(r.Community); err != nil {
+		return m, err
+	}
+	if r.Counted < 0 {
+		return m, civic.Errorf(civic.Invalid, "station.bad_count", "a count cannot be negative (%d)", r.Counted)
+	}
+	if r.Counted > civic.MaxStock {
+		return m, stockTooMany(r.Counted)
+	}
+	if r.Reason, err = noteOf(r.Reason); err != nil {
+		return m, err
+	}
+	return idem.Run(ctx, s.Idem, stockOp(r.Community, key, "station.stock_take", r), func(tx *db.Tx) (Move, error) {
+		return stockTake(ctx, tx, by, r)
+	})
+}
+
+func stockTake(ctx context.Context, tx *db.Tx, by civic.Actor, r StockTakeRequest) (m Move, err error) {
+	g, err := GetGood(ctx, tx, r.Community, r.Good)
 	if err != nil {
 		return m, err
 	}
-	if counted == g.Stock {
+	if r.Counted == g.Stock {
 		return m, nil
 	}
-	if reason == "" {
+	if r.Reason == "" {
 		return m, civic.Errorf(civic.Invalid, "station.reason_required", "say why the stock changes (damaged, expired, …)")
 	}
 	// Guard against a redemption between reading and writing: the move must
 	// land exactly on the counted figure.
-	m, err = shift(ctx, tx, Move{CommunityID: communityID, GoodID: goodID, Delta: counted - g.Stock, Kind: MoveStockTake, Reason: reason, At: at}, actor)
-	if err == nil && m.StockAfter != counted {
+	m, err = shift(ctx, tx, Move{CommunityID: r.Community, GoodID: r.Good, Delta: r.Counted - g.Stock, Kind: MoveStockTake, Reason: r.Reason}, by)
+	if err == nil && m.StockAfter != r.Counted {
 		return m, civic.Errorf(civic.Conflict, "station.count_moved", "the stock of %s changed while counting; count again", g.Name)
 	}
 	return m, err
@@ -136,21 +180,13 @@ func Moves(ctx context.Context, q db.Querier, communityID, goodID string, before
 	rows, err := q.Query(ctx, `SELECT id, good_id, delta, kind, ref_id, reason, actor_id, created_at, seq, stock_after
 		FROM station_stock_moves WHERE community_id = $1 AND good_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`,
 		communityID, goodID, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		m := Move{CommunityID: communityID}
+	return db.Collect(rows, err, func(s db.Scanner) (m Move, err error) {
 		var kind string
 		var at int64
-		if err := rows.Scan(&m.ID, &m.GoodID, &m.Delta, &kind, &m.RefID, &m.Reason, &m.ActorID, &at, &m.Seq, &m.StockAfter); err != nil {
-			return nil, err
-		}
-		m.Kind, m.At = MoveKind(kind), db.FromMillis(at)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		err = s.Scan(&m.ID, &m.GoodID, &m.Delta, &kind, &m.RefID, &m.Reason, &m.ActorID, &at, &m.Seq, &m.StockAfter)
+		m.CommunityID, m.Kind, m.At = communityID, MoveKind(kind), db.FromMillis(at)
+		return m, err
+	})
 }
 
 func badQuantity(q int64) error {

@@ -3,6 +3,7 @@ package station
 import (
 	"io"
 
+	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
 
 	"github.com/xuri/excelize/v2"
@@ -11,6 +12,7 @@ import (
 // WriteXLSX writes the report as a workbook with three sheets (by month, by
 // good, by donor), headed in lang.
 func WriteXLSX(w io.Writer, r Report, lang i18n.Lang) (err error) {
+	defer civic.Wrap(&err, "station.WriteXLSX")
 	f := excelize.NewFile()
 	defer f.Close()
 	t := func(k string) any { return i18n.T(lang, k) }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -84,7 +83,11 @@ func (s *Server) clerkCounterScan(w http.ResponseWriter, r *http.Request) error 
 	if err := s.counterBasket(r, a, residentID, &d); err != nil {
 		return s.counterError(w, r, counterData{}, err)
 	}
-	d.Code, d.Ticket = "", s.signTicket(a, residentID, s.Clock.Now())
+	ticket, err := s.signTicket(r.Context(), a, residentID, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	d.Code, d.Ticket = "", ticket
 	return s.Render(w, r, "clerk_counter", d)
 }
 
@@ -94,15 +97,15 @@ func (s *Server) clerkCounterConfirm(w http.ResponseWriter, r *http.Request) err
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
 	d := counterData{Ticket: r.PostForm.Get("ticket")}
-	residentID, err := s.openTicket(a, d.Ticket, s.Clock.Now())
+	residentID, err := s.openTicket(r.Context(), a, d.Ticket, s.Clock.Now())
 	if err != nil {
 		return s.counterError(w, r, counterData{}, err)
 	}
 	// A basket without its key is refused and shown again with a fresh one,
 	// never given a key made up here (a double submit would pay twice).
-	key, kerr := formKey(r)
+	key, kerr := commandKey(r)
 	if kerr == nil {
-		d.Key = key
+		d.Key = string(key)
 	}
 	if err := s.counterBasket(r, a, residentID, &d); err != nil {
 		return s.counterError(w, r, counterData{}, err)
@@ -115,12 +118,8 @@ func (s *Server) clerkCounterConfirm(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return s.counterError(w, r, d, err)
 	}
-	label := d.Label
-	var rc station.Receipt
-	err = s.once(r.Context(), a, residentID, d.Key, r.PostForm, &rc, func(tx *db.Tx) (any, error) {
-		return station.Redeem(r.Context(), tx, station.Redemption{CommunityID: a.CommunityID, ResidentID: residentID, Items: items,
-			Channel: station.ChannelCounter, Label: label, Actor: a, IdemKey: "web:" + d.Key, At: s.Clock.Now()})
-	})
+	rc, err := s.Station.Redeem(r.Context(), a, key, station.RedeemRequest{Community: a.CommunityID, Resident: residentID, Items: items,
+		Channel: station.ChannelCounter})
 	if err != nil {
 		return s.counterError(w, r, d, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/station"
 )
 
@@ -66,56 +65,64 @@ func (s *Server) clerkDonations(w http.ResponseWriter, r *http.Request) error {
 	return s.donationsPage(w, r, http.StatusOK, "", "")
 }
 
-// donationWrite runs a donation, funds or donor change once per form key and
-// shows the page again.
-func (s *Server) donationWrite(w http.ResponseWriter, r *http.Request, flashKey string, fn func(tx *db.Tx, a civic.Actor) error) error {
-	return s.stationWrite(w, r, flashKey, func(status int, flash, errMsg string) error {
+// donationAnswer shows the donations page again after a command.
+func (s *Server) donationAnswer(w http.ResponseWriter, r *http.Request, err error, flashKey string) error {
+	return s.stationAnswer(r, err, flashKey, func(status int, flash, errMsg string) error {
 		return s.donationsPage(w, r, status, flash, errMsg)
-	}, fn)
+	})
 }
 
 func (s *Server) clerkDonationsDonor(w http.ResponseWriter, r *http.Request) error {
-	return s.donationWrite(w, r, "station.donations.donor_added", func(tx *db.Tx, a civic.Actor) error {
-		_, err := station.CreateDonor(r.Context(), tx, a.CommunityID, station.Donor{Name: r.PostFormValue("name"),
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	if err == nil {
+		_, err = s.Station.CreateDonor(r.Context(), a, key, station.DonorRequest{Community: a.CommunityID, Name: r.PostFormValue("name"),
 			Kind: station.DonorKind(r.PostFormValue("kind")), Thanks: r.PostFormValue("thanks") != ""})
-		return err
-	})
+	}
+	return s.donationAnswer(w, r, err, "station.donations.donor_added")
 }
 
 func (s *Server) clerkDonationsGoods(w http.ResponseWriter, r *http.Request) error {
-	return s.donationWrite(w, r, "station.donations.recorded", func(tx *db.Tx, a civic.Actor) error {
-		q, err := stationInt(r, "quantity")
-		if err != nil {
-			return err
-		}
-		_, err = station.DonateGoods(r.Context(), tx, a.CommunityID, r.PostFormValue("donor"), r.PostFormValue("good"), q, r.PostFormValue("note"), a, s.Clock.Now())
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var q int64
+	if err == nil {
+		q, err = stationInt(r, "quantity")
+	}
+	if err == nil {
+		_, err = s.Station.DonateGoods(r.Context(), a, key, station.DonateGoodsRequest{Community: a.CommunityID, Donor: r.PostFormValue("donor"),
+			Good: r.PostFormValue("good"), Quantity: q, Note: r.PostFormValue("note")})
+	}
+	return s.donationAnswer(w, r, err, "station.donations.recorded")
 }
 
 func (s *Server) clerkDonationsFunds(w http.ResponseWriter, r *http.Request) error {
-	return s.donationWrite(w, r, "station.donations.recorded", func(tx *db.Tx, a civic.Actor) error {
-		fen, err := station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
-		if err != nil {
-			return err
-		}
-		_, err = station.DonateFunds(r.Context(), tx, a.CommunityID, r.PostFormValue("donor"), fen, r.PostFormValue("note"), a, s.Clock.Now())
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var fen int64
+	if err == nil {
+		fen, err = station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
+	}
+	if err == nil {
+		_, err = s.Station.DonateFunds(r.Context(), a, key, station.DonateFundsRequest{Community: a.CommunityID, Donor: r.PostFormValue("donor"),
+			AmountFen: fen, Note: r.PostFormValue("note")})
+	}
+	return s.donationAnswer(w, r, err, "station.donations.recorded")
 }
 
 func (s *Server) clerkDonationsPurchase(w http.ResponseWriter, r *http.Request) error {
-	return s.donationWrite(w, r, "station.donations.purchased", func(tx *db.Tx, a civic.Actor) error {
-		q, err := stationInt(r, "quantity")
-		if err != nil {
-			return err
-		}
-		fen, err := station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
-		if err != nil {
-			return err
-		}
-		_, err = station.RecordPurchase(r.Context(), tx, a.CommunityID, station.Purchase{GoodID: r.PostFormValue("good"), Quantity: q,
-			AmountFen: fen, Supplier: r.PostFormValue("supplier"), At: s.Clock.Now()}, a)
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var q, fen int64
+	if err == nil {
+		q, err = stationInt(r, "quantity")
+	}
+	if err == nil {
+		fen, err = station.ParseYuan(strings.TrimSpace(r.PostFormValue("yuan")))
+	}
+	if err == nil {
+		_, err = s.Station.RecordPurchase(r.Context(), a, key, station.PurchaseRequest{Community: a.CommunityID, Good: r.PostFormValue("good"),
+			Quantity: q, AmountFen: fen, Supplier: r.PostFormValue("supplier")})
+	}
+	return s.donationAnswer(w, r, err, "station.donations.purchased")
 }

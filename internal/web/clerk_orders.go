@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/station"
 )
@@ -19,12 +18,14 @@ func init() {
 }
 
 type clerkOrdersData struct {
+	Key       string // the pickup form's idempotency key, new on every render
 	Code      string
 	Fulfilled *orderView
 	Reserved  []orderView
 }
 
 func (s *Server) clerkOrdersData(r *http.Request, communityID string, d *clerkOrdersData) error {
+	d.Key = newFormKey()
 	list, err := station.Reserved(r.Context(), s.DB, communityID, 200)
 	if err != nil {
 		return err
@@ -47,11 +48,11 @@ func (s *Server) clerkOrders(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) clerkOrdersFulfil(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	code := r.PostFormValue("code")
+	key, ferr := commandKey(r)
 	var o station.Order
-	ferr := s.DB.WithTx(r.Context(), func(tx *db.Tx) (err error) {
-		o, err = station.Fulfil(r.Context(), tx, a.CommunityID, code, a, s.Clock.Now())
-		return err
-	})
+	if ferr == nil {
+		o, ferr = s.Station.Fulfil(r.Context(), a, key, station.FulfilRequest{Community: a.CommunityID, Code: code})
+	}
 	d := clerkOrdersData{}
 	if err := s.clerkOrdersData(r, a.CommunityID, &d); err != nil {
 		return err

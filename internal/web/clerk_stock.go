@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/station"
 )
 
@@ -41,55 +40,53 @@ func (s *Server) stockPage(w http.ResponseWriter, r *http.Request, status int, f
 	return s.RenderStatus(w, r, status, "clerk_stock", View{Flash: flash, Error: errMsg, Data: stockData{Goods: goods, Categories: station.Categories, Key: newFormKey()}})
 }
 
-// stockWrite runs a stock change once per form key and shows the page again.
-func (s *Server) stockWrite(w http.ResponseWriter, r *http.Request, flashKey string, fn func(tx *db.Tx, a civic.Actor) error) error {
-	return s.stationWrite(w, r, flashKey, func(status int, flash, errMsg string) error {
+// stockAnswer shows the stock page again after a command.
+func (s *Server) stockAnswer(w http.ResponseWriter, r *http.Request, err error, flashKey string) error {
+	return s.stationAnswer(r, err, flashKey, func(status int, flash, errMsg string) error {
 		return s.stockPage(w, r, status, flash, errMsg)
-	}, fn)
-}
-
-// stationInt reads a whole number field; an unreadable one is refused by name.
-func stationInt(r *http.Request, field string) (int64, error) {
-	v := strings.TrimSpace(r.PostFormValue(field))
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, civic.Errorf(civic.Invalid, "station.not_a_number", "%q is not a whole number", v)
-	}
-	return n, nil
+	})
 }
 
 func (s *Server) clerkStockGood(w http.ResponseWriter, r *http.Request) error {
-	return s.stockWrite(w, r, "station.stock.good_added", func(tx *db.Tx, a civic.Actor) error {
-		points, err := stationInt(r, "points")
-		if err != nil {
-			return err
-		}
-		_, err = station.CreateGood(r.Context(), tx, a.CommunityID, station.Good{Name: r.PostFormValue("name"), Unit: strings.TrimSpace(r.PostFormValue("unit")),
-			Category: r.PostFormValue("category"), Points: points}, a)
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var points int64
+	if err == nil {
+		points, err = stationInt(r, "points")
+	}
+	if err == nil {
+		_, err = s.Station.CreateGood(r.Context(), a, key, station.CreateGoodRequest{Community: a.CommunityID, Name: r.PostFormValue("name"),
+			Unit: strings.TrimSpace(r.PostFormValue("unit")), Category: r.PostFormValue("category"), Points: points})
+	}
+	return s.stockAnswer(w, r, err, "station.stock.good_added")
 }
 
 func (s *Server) clerkStockWriteOff(w http.ResponseWriter, r *http.Request) error {
-	return s.stockWrite(w, r, "station.stock.written_off", func(tx *db.Tx, a civic.Actor) error {
-		q, err := stationInt(r, "quantity")
-		if err != nil {
-			return err
-		}
-		_, err = station.WriteOff(r.Context(), tx, a.CommunityID, r.PostFormValue("good"), q, r.PostFormValue("reason"), a, s.Clock.Now())
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var q int64
+	if err == nil {
+		q, err = stationInt(r, "quantity")
+	}
+	if err == nil {
+		_, err = s.Station.WriteOff(r.Context(), a, key, station.WriteOffRequest{Community: a.CommunityID, Good: r.PostFormValue("good"),
+			Quantity: q, Reason: r.PostFormValue("reason")})
+	}
+	return s.stockAnswer(w, r, err, "station.stock.written_off")
 }
 
 func (s *Server) clerkStockCount(w http.ResponseWriter, r *http.Request) error {
-	return s.stockWrite(w, r, "station.stock.counted", func(tx *db.Tx, a civic.Actor) error {
-		n, err := stationInt(r, "counted")
-		if err != nil {
-			return err
-		}
-		_, err = station.StockTake(r.Context(), tx, a.CommunityID, r.PostFormValue("good"), n, r.PostFormValue("reason"), a, s.Clock.Now())
-		return err
-	})
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var n int64
+	if err == nil {
+		n, err = stationInt(r, "counted")
+	}
+	if err == nil {
+		_, err = s.Station.StockTake(r.Context(), a, key, station.StockTakeRequest{Community: a.CommunityID, Good: r.PostFormValue("good"),
+			Counted: n, Reason: r.PostFormValue("reason")})
+	}
+	return s.stockAnswer(w, r, err, "station.stock.counted")
 }
 
 type movesData struct {
@@ -109,22 +106,22 @@ func (s *Server) clerkStockMoves(w http.ResponseWriter, r *http.Request) error {
 	return s.goodPage(w, r, http.StatusOK, "", "")
 }
 
-// clerkStockEdit changes a good's name, unit, category, price or whether it
-// is offered. Past redemptions keep the price they were made at.
+// clerkStockEdit changes a good's name, unit, category, price or whether
+// it is offered. Past redemptions keep the price they were made at.
 func (s *Server) clerkStockEdit(w http.ResponseWriter, r *http.Request) error {
-	page := func(status int, flash, errMsg string) error { return s.goodPage(w, r, status, flash, errMsg) }
-	return s.stationWrite(w, r, "station.stock.good_saved", page, func(tx *db.Tx, a civic.Actor) error {
-		points, err := stationInt(r, "points")
-		if err != nil {
-			return err
-		}
-		g, err := station.GetGood(r.Context(), tx, a.CommunityID, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		g.Name, g.Unit, g.Category = r.PostFormValue("name"), strings.TrimSpace(r.PostFormValue("unit")), r.PostFormValue("category")
-		g.Points, g.Active = points, r.PostFormValue("active") == "1"
-		return station.UpdateGood(r.Context(), tx, a.CommunityID, g)
+	a, _ := ActorFrom(r.Context())
+	key, err := commandKey(r)
+	var points int64
+	if err == nil {
+		points, err = stationInt(r, "points")
+	}
+	if err == nil {
+		_, err = s.Station.UpdateGood(r.Context(), a, key, station.UpdateGoodRequest{Community: a.CommunityID, Good: r.PathValue("id"),
+			Name: r.PostFormValue("name"), Unit: strings.TrimSpace(r.PostFormValue("unit")), Category: r.PostFormValue("category"),
+			Points: points, Active: r.PostFormValue("active") == "1"})
+	}
+	return s.stationAnswer(r, err, "station.stock.good_saved", func(status int, flash, errMsg string) error {
+		return s.goodPage(w, r, status, flash, errMsg)
 	})
 }
 

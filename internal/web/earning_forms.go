@@ -10,7 +10,6 @@ import (
 	"civicpoints/internal/earning"
 	"civicpoints/internal/edge"
 	"civicpoints/internal/i18n"
-	"civicpoints/internal/idem"
 )
 
 // Helpers shared by the earning pages (resident activities, check-in,
@@ -31,14 +30,6 @@ func (s *Server) reshow(w http.ResponseWriter, r *http.Request, err error, name 
 		return err
 	}
 	return s.RenderStatus(w, r, HTTPStatus(c), name, View{Error: i18n.Error(LangFrom(r.Context()), err), Data: data})
-}
-
-// commandKey is the form's hidden key as a command takes it, judged by the
-// one rule of form keys (formKey): the page never adds to it, so the same
-// key sent by the API names the same request.
-func commandKey(r *http.Request) (idem.Key, error) {
-	key, err := formKey(r)
-	return idem.Key(key), err
 }
 
 // parseForm reads a posted form (multipart when maxMemory > 0).

@@ -52,12 +52,14 @@ func newKeyWorld(t *testing.T, d *db.DB) *keyWorld {
 	}
 	w := &keyWorld{t: t, app: a, cid: sc.CommunityID, rids: sc.Residents}
 	err = d.WithTx(ctx, func(tx *db.Tx) (err error) {
-		if _, err = a.Auth.SeedDemoUsers(ctx, tx, sc.CommunityID, sc.Residents[0]); err != nil {
-			return err
-		}
-		w.rice, err = station.CreateGood(ctx, tx, sc.CommunityID, station.Good{Name: "五常大米 5kg", Unit: "袋", Category: "grain", Points: 10, Stock: 20}, sc.Worker)
+		_, err = a.Auth.SeedDemoUsers(ctx, tx, sc.CommunityID, sc.Residents[0])
 		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.rice, err = a.Station.CreateGood(ctx, sc.Worker, "rice", station.CreateGoodRequest{Community: sc.CommunityID, Name: "五常大米 5kg", Unit: "袋",
+		Category: "grain", Points: 10, Stock: 20})
 	if err != nil {
 		t.Fatal(err)
 	}

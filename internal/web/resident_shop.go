@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
@@ -69,9 +68,9 @@ func (s *Server) residentShopOrder(w http.ResponseWriter, r *http.Request) error
 	// a key made up here would be new on every post, and a double submit
 	// would place two orders.
 	var d shopData
-	key, err := formKey(r)
+	key, err := commandKey(r)
 	if err == nil {
-		d.Key = key
+		d.Key = string(key)
 	}
 	if derr := s.shopData(r, a, &d); derr != nil {
 		return derr
@@ -82,12 +81,9 @@ func (s *Server) residentShopOrder(w http.ResponseWriter, r *http.Request) error
 		err = berr
 	}
 	if err == nil {
-		label := s.label(r.Context(), a.CommunityID, a.ResidentID)
 		var rc station.Receipt
-		err = s.once(r.Context(), a, a.ResidentID, d.Key, r.PostForm, &rc, func(tx *db.Tx) (any, error) {
-			return station.Redeem(r.Context(), tx, station.Redemption{CommunityID: a.CommunityID, ResidentID: a.ResidentID, Items: items,
-				Channel: station.ChannelOnline, Label: label, Actor: a, IdemKey: "web:" + d.Key, At: s.Clock.Now()})
-		})
+		rc, err = s.Station.Redeem(r.Context(), a, key, station.RedeemRequest{Community: a.CommunityID, Resident: a.ResidentID, Items: items,
+			Channel: station.ChannelOnline})
 		if err == nil {
 			http.Redirect(w, r, "/resident/orders?placed="+rc.OrderID, http.StatusSeeOther)
 			return nil

@@ -22,6 +22,7 @@ import (
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 )
 
 //go:embed templates static
@@ -47,6 +48,10 @@ type Options struct {
 	Registry   *registry.Service
 	Batch      *db.Batcher
 	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
+
+	// Station pages: the station's commands (counter, shop, stock,
+	// donations, pickups, settings).
+	Station *station.Service
 
 	// Registry pages: the resident's rotating code and printed cards.
 	Codes *credit.Codes

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/station"
 )
 
@@ -30,46 +32,32 @@ func TestStationPagesSurviveExtremeFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, clerk := u.CommunityID, civic.Actor{UserID: u.ID, Name: u.Name, Role: civic.RoleClerk, CommunityID: u.CommunityID}
-		var rice, full station.Good
-		var donor station.Donor
-		if err := d.WithTx(ctx, func(tx *db.Tx) (err error) {
-			if rice, err = station.CreateGood(ctx, tx, c, station.Good{Name: "大米 5kg", Unit: "袋", Points: 40}, clerk); err != nil {
-				return err
-			}
-			// The most a station may hold of the dearest good it may offer.
-			if full, err = station.CreateGood(ctx, tx, c, station.Good{Name: "电动车", Unit: "辆", Points: civic.MaxPrice, Stock: civic.MaxStock}, clerk); err != nil {
-				return err
-			}
-			donor, err = station.CreateDonor(ctx, tx, c, station.Donor{Name: "农商银行", Kind: station.DonorBank, Thanks: true})
-			return err
-		}); err != nil {
+		st, n := f.station, 0
+		key := func() idem.Key { n++; return idem.Key(fmt.Sprintf("bounds-%d", n)) }
+		rice, err := st.CreateGood(ctx, clerk, key(), station.CreateGoodRequest{Community: c, Name: "大米 5kg", Unit: "袋", Points: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The most a station may hold of the dearest good it may offer.
+		full, err := st.CreateGood(ctx, clerk, key(), station.CreateGoodRequest{Community: c, Name: "电动车", Unit: "辆", Points: civic.MaxPrice, Stock: civic.MaxStock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		donor, err := st.CreateDonor(ctx, clerk, key(), station.DonorRequest{Community: c, Name: "农商银行", Kind: station.DonorBank, Thanks: true})
+		if err != nil {
 			t.Fatal(err)
 		}
 		at := f.clock.Now()
-		extreme := map[string]func(tx *db.Tx) error{
-			"stock-take of 2⁶³−1": func(tx *db.Tx) error {
-				_, err := station.StockTake(ctx, tx, c, rice.ID, math.MaxInt64, "count", clerk, at)
-				return err
-			},
-			"price that wraps a total": func(tx *db.Tx) error {
-				_, err := station.CreateGood(ctx, tx, c, station.Good{Name: "wrap", Points: 4611686018427387905, Stock: 4}, clerk)
-				return err
-			},
-			"donation worth more than 2⁶³ points": func(tx *db.Tx) error {
-				_, err := station.DonateGoods(ctx, tx, c, donor.ID, rice.ID, math.MaxInt64/40+1, "", clerk, at)
-				return err
-			},
-			"funds of 2⁶³−1 fen": func(tx *db.Tx) error {
-				_, err := station.DonateFunds(ctx, tx, c, donor.ID, math.MaxInt64, "", clerk, at)
-				return err
-			},
-			"one more unit on a full shelf": func(tx *db.Tx) error {
-				_, err := station.DonateGoods(ctx, tx, c, donor.ID, full.ID, 1, "", clerk, at)
-				return err
-			},
+		extreme := map[string]error{
+			"stock-take of 2⁶³−1":      second(st.StockTake(ctx, clerk, key(), station.StockTakeRequest{Community: c, Good: rice.ID, Counted: math.MaxInt64, Reason: "count"})),
+			"price that wraps a total": second(st.CreateGood(ctx, clerk, key(), station.CreateGoodRequest{Community: c, Name: "wrap", Points: 4611686018427387905, Stock: 4})),
+			"donation worth more than 2⁶³ points": second(st.DonateGoods(ctx, clerk, key(), station.DonateGoodsRequest{Community: c, Donor: donor.ID, Good: rice.ID,
+				Quantity: math.MaxInt64/40 + 1})),
+			"funds of 2⁶³−1 fen":            second(st.DonateFunds(ctx, clerk, key(), station.DonateFundsRequest{Community: c, Donor: donor.ID, AmountFen: math.MaxInt64})),
+			"one more unit on a full shelf": second(st.DonateGoods(ctx, clerk, key(), station.DonateGoodsRequest{Community: c, Donor: donor.ID, Good: full.ID, Quantity: 1})),
 		}
-		for name, fn := range extreme {
-			if got := civic.ErrorCode(d.WithTx(ctx, fn)); got != civic.Invalid {
+		for name, err := range extreme {
+			if got := civic.ErrorCode(err); got != civic.Invalid {
 				t.Errorf("%s: code %q, want invalid", name, got)
 			}
 		}
@@ -96,7 +84,7 @@ func TestStationPagesSurviveExtremeFigures(t *testing.T) {
 					t.Errorf("%s: %s as %s = %d", when, get.path, get.who, res.StatusCode)
 				}
 			}
-			res, err := c1.PostForm(f.srv.URL+"/worker/station/settings", url.Values{"rate": {"1"}, "threshold": {"100"}, "release_days": {"7"}})
+			res, err := c1.PostForm(f.srv.URL+"/worker/station/settings", url.Values{"key": {string(key())}, "rate": {"1"}, "threshold": {"100"}, "release_days": {"7"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,3 +117,6 @@ func TestStationPagesSurviveExtremeFigures(t *testing.T) {
 		pages("with rows from before the bounds")
 	})
 }
+
+// second is a command's error, for tables of refusals.
+func second[T any](_ T, err error) error { return err }

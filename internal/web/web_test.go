@@ -17,14 +17,18 @@ import (
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
+	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
+	"civicpoints/internal/station"
 	"civicpoints/internal/web"
 )
 
 type fixture struct {
-	srv   *httptest.Server
-	auth  *auth.Service
-	clock *civic.FixedClock
+	srv     *httptest.Server
+	auth    *auth.Service
+	clock   *civic.FixedClock
+	station *station.Service
 }
 
 func setup(t *testing.T, d *db.DB) *fixture {
@@ -45,7 +49,10 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Options{Cfg: &config.Config{Lang: "zh-CN"}, DB: d, Auth: a, Clock: clock, Log: slog.New(slog.DiscardHandler)})
+	d.Clock = clock
+	store := idem.New(d, nil, clock)
+	st := station.New(d, store, ledger.New(d, store), clock, nil)
+	s, err := web.New(web.Options{Cfg: &config.Config{Lang: "zh-CN"}, DB: d, Auth: a, Clock: clock, Log: slog.New(slog.DiscardHandler), Station: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +60,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	s.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, auth: a, clock: clock}
+	return &fixture{srv: srv, auth: a, clock: clock, station: st}
 }
 
 // client follows redirects and keeps cookies, like a browser.

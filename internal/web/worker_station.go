@@ -5,8 +5,6 @@ import (
 	"strconv"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/db"
-	"civicpoints/internal/i18n"
 	"civicpoints/internal/station"
 )
 
@@ -23,6 +21,7 @@ func init() {
 const reportMonths = 12
 
 type workerStationData struct {
+	Key      string // the settings form's idempotency key, new on every render
 	Cover    station.Cover
 	Funds    string
 	Rate     string
@@ -39,7 +38,7 @@ type monthView struct {
 func (s *Server) workerStationPage(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
 	a, _ := ActorFrom(r.Context())
 	ctx := r.Context()
-	var d workerStationData
+	d := workerStationData{Key: newFormKey()}
 	var err error
 	if d.Cover, err = station.GetCover(ctx, s.DB, a.CommunityID); err != nil {
 		return err
@@ -65,26 +64,26 @@ func (s *Server) workerStation(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) workerStationSettings(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	err := s.DB.WithTx(r.Context(), func(tx *db.Tx) error {
-		fen, err := station.ParseYuan(r.PostFormValue("rate"))
-		if err != nil {
-			return err
-		}
-		threshold, err1 := strconv.ParseInt(r.PostFormValue("threshold"), 10, 64)
-		days, err2 := strconv.ParseInt(r.PostFormValue("release_days"), 10, 64)
-		if err1 != nil || err2 != nil {
-			return civic.Errorf(civic.Invalid, "station.not_a_number", "%q is not a whole number", r.PostFormValue("threshold")+" / "+r.PostFormValue("release_days"))
-		}
-		return station.SaveSettings(r.Context(), tx, a.CommunityID, station.Settings{FenPerPoint: fen, CoverThresholdPct: threshold, ReleaseDays: days})
-	})
-	if err != nil {
-		c := civic.ErrorCode(err)
-		if c == civic.Internal {
-			return err
-		}
-		return s.workerStationPage(w, r, HTTPStatus(c), "", i18n.Error(LangFrom(r.Context()), err))
+	key, err := commandKey(r)
+	var fen, threshold, days int64
+	if err == nil {
+		fen, err = station.ParseYuan(r.PostFormValue("rate"))
 	}
-	return s.workerStationPage(w, r, http.StatusOK, s.T(r, "station.settings.saved"), "")
+	if err == nil {
+		var err1, err2 error
+		threshold, err1 = strconv.ParseInt(r.PostFormValue("threshold"), 10, 64)
+		days, err2 = strconv.ParseInt(r.PostFormValue("release_days"), 10, 64)
+		if err1 != nil || err2 != nil {
+			err = civic.Errorf(civic.Invalid, "station.not_a_number", "%q is not a whole number", r.PostFormValue("threshold")+" / "+r.PostFormValue("release_days"))
+		}
+	}
+	if err == nil {
+		_, err = s.Station.SaveSettings(r.Context(), a, key, station.SettingsRequest{Community: a.CommunityID, FenPerPoint: fen,
+			CoverThresholdPct: threshold, ReleaseDays: days})
+	}
+	return s.stationAnswer(r, err, "station.settings.saved", func(status int, flash, errMsg string) error {
+		return s.workerStationPage(w, r, status, flash, errMsg)
+	})
 }
 
 func (s *Server) workerStationXLSX(w http.ResponseWriter, r *http.Request) error {

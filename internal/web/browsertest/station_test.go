@@ -12,6 +12,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
@@ -34,16 +35,18 @@ func stationServer(t *testing.T) (srv *Server, rid string, rice, oil station.Goo
 		if err = ledger.OpenAccount(ctx, tx, srv.CommunityID, rid); err != nil {
 			return err
 		}
-		if _, err = ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: srv.CommunityID, ResidentID: rid, Points: 200, Reason: "志愿服务", Actor: w}); err != nil {
-			return err
-		}
-		if rice, err = station.CreateGood(ctx, tx, srv.CommunityID, station.Good{Name: "五常大米 5kg", Unit: "袋", Category: "grain", Points: 40, Stock: 5}, w); err != nil {
-			return err
-		}
-		oil, err = station.CreateGood(ctx, tx, srv.CommunityID, station.Good{Name: "菜籽油 1.8L", Unit: "桶", Category: "oil", Points: 30, Stock: 1}, w)
+		_, err = ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: srv.CommunityID, ResidentID: rid, Points: 200, Reason: "志愿服务", Actor: w})
 		return err
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if rice, err = srv.App.Station.CreateGood(ctx, w, "seed-rice", station.CreateGoodRequest{Community: srv.CommunityID, Name: "五常大米 5kg", Unit: "袋",
+		Category: "grain", Points: 40, Stock: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if oil, err = srv.App.Station.CreateGood(ctx, w, "seed-oil", station.CreateGoodRequest{Community: srv.CommunityID, Name: "菜籽油 1.8L", Unit: "桶",
+		Category: "oil", Points: 30, Stock: 1}); err != nil {
 		t.Fatal(err)
 	}
 	srv.App.VerifyCode = func(_ context.Context, communityID, payload string) (string, error) {
@@ -145,11 +148,8 @@ func TestCounterRedemption(t *testing.T) {
 	// The last bottle of oil goes while the basket is open.
 	setQty(t, tab, rice, "2")
 	setQty(t, tab, oil, "1")
-	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error {
-		_, err := station.WriteOff(ctx, tx, srv.CommunityID, oil.ID, 1, "漏油", civic.System, time.Now())
-		return err
-	})
-	if err != nil {
+	if _, err := srv.App.Station.WriteOff(ctx, civic.System, "leak", station.WriteOffRequest{Community: srv.CommunityID, Good: oil.ID,
+		Quantity: 1, Reason: "漏油"}); err != nil {
 		t.Fatal(err)
 	}
 	submit(t, tab, "#confirm")
@@ -227,13 +227,18 @@ func TestOnlineOrderToPickup(t *testing.T) {
 		t.Errorf("second scan: %q", got)
 	}
 
-	// An order placed nine days ago and never collected.
-	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error {
-		_, err := station.Redeem(ctx, tx, station.Redemption{CommunityID: srv.CommunityID, ResidentID: rid, Channel: station.ChannelOnline,
-			Items: []station.Item{{GoodID: rice.ID, Quantity: 1}}, Actor: civic.Actor{UserID: "u", ResidentID: rid}, At: time.Now().Add(-9 * 24 * time.Hour)})
-		return err
-	})
+	// An order placed nine days ago (through a second connection to the
+	// database whose clock says so) and never collected.
+	past, err := db.Open(ctx, srv.App.DB.Source)
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer past.Close()
+	then := civic.NewFixedClock(time.Now().Add(-9 * 24 * time.Hour))
+	past.Clock = then
+	resident := civic.Actor{UserID: "u", Role: civic.RoleResident, CommunityID: srv.CommunityID, ResidentID: rid}
+	if _, err := station.New(past, idem.New(past, nil, then), ledger.New(past, idem.New(past, nil, then)), then, nil).Redeem(ctx, resident, "forgotten",
+		station.RedeemRequest{Community: srv.CommunityID, Resident: rid, Channel: station.ChannelOnline, Items: []station.Item{{GoodID: rice.ID, Quantity: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	srv.App.RunJobsOnce(ctx) // the background job that serve runs every minute
