@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/credit"
-	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
@@ -96,13 +94,19 @@ func (s *Server) award(w http.ResponseWriter, r *http.Request) error {
 }
 
 // commandKey is the Idempotency-Key a command runs under, judged by the one
-// rule the pages judge their forms' keys by (ledger.ParseKey).
+// rule the pages judge their forms' keys by (idem.Judge), in words that name
+// the header.
 func commandKey(r *http.Request) (idem.Key, error) {
 	key := r.Header.Get("Idempotency-Key")
-	if err := ledger.ParseKey(key); err != nil {
-		return "", err
+	switch idem.Judge(key) {
+	case idem.KeyOK:
+		return idem.Key(key), nil
+	case idem.KeyMissing:
+		return "", civic.Errorf(civic.Invalid, "ledger.key_missing", "an Idempotency-Key header is required on requests that move points or stock")
+	case idem.KeyTooLong:
+		return "", civic.Errorf(civic.Invalid, "ledger.key_long", "the Idempotency-Key is longer than %d characters", idem.MaxKeyLen)
 	}
-	return idem.Key(key), nil
+	return "", civic.Errorf(civic.Invalid, "ledger.key_chars", "the Idempotency-Key must be printable ASCII characters, not blank and without a space at either end")
 }
 
 type redemptionRequest struct {
@@ -165,39 +169,6 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// idempotent runs a point-moving request once per Idempotency-Key and
-// answers replays with the first answer.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, shard string, req any, do func(tx *db.Tx, key string) (any, error)) error {
-	return s.idempotentAfter(w, r, shard, req, nil, do)
-}
-
-// idempotentAfter is idempotent with checks run outside the writer first
-// (see ledger.IdempotentAfter).
-func (s *Server) idempotentAfter(w http.ResponseWriter, r *http.Request, shard string, req any, before func() error, do func(tx *db.Tx, key string) (any, error)) error {
-	key := r.Header.Get("Idempotency-Key")
-	if err := ledger.ParseKey(key); err != nil {
-		return err
-	}
-	canonical, _ := json.Marshal(req)
-	hash := ledger.HashRequest([]byte(r.Method), []byte(r.URL.Path), canonical)
-	cid := r.PathValue("community_id")
-	st, replayed, err := ledger.IdempotentAfter(r.Context(), s.Batch, s.DB, shard, cid, key, hash, before, func(tx *db.Tx) (ledger.Stored, error) {
-		out, err := do(tx, key)
-		if err != nil {
-			return ledger.Stored{}, err
-		}
-		body, err := json.Marshal(out)
-		return ledger.Stored{Status: http.StatusCreated, Body: body}, err
-	})
-	if err != nil {
-		return err
-	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeRaw(w, st.Status, st.Body)
-	return nil
-}
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	a, err := ledger.GetAccount(r.Context(), s.DB, r.PathValue("community_id"), r.PathValue("id"))

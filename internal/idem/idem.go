@@ -32,32 +32,52 @@ const MaxKeyLen = 128
 // Key is a validated idempotency key (see ParseKey).
 type Key string
 
-// ParseKey is the one rule for a client's idempotency key, on pages (a
+// Judge is the one rule for a client's idempotency key, on pages (a
 // form's hidden key) and in the API (the Idempotency-Key header) alike: 1–128
 // printable ASCII characters (space to tilde), not blank and not starting or
 // ending with a space. A header cannot carry control characters, proxies and
 // clients disagree on bytes beyond ASCII, and a header's edge spaces are
 // dropped in transit; a key a form could send but a header could not would be
 // one key in one place and another (or none) in the other.
-func ParseKey(s string) (Key, error) {
+func Judge(s string) Fault {
 	switch {
 	case s == "":
-		return "", civic.Errorf(civic.Invalid, "idem.key_missing", "this request needs an idempotency key (a form's hidden key or the Idempotency-Key header)")
+		return KeyMissing
 	case len(s) > MaxKeyLen:
-		return "", civic.Errorf(civic.Invalid, "idem.key_long", "the idempotency key is longer than %d characters", MaxKeyLen)
+		return KeyTooLong
 	case s[0] == ' ' || s[len(s)-1] == ' ':
-		return "", errKeyBad()
+		return KeyNotPrintable
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
-			return "", errKeyBad()
+			return KeyNotPrintable
 		}
 	}
-	return Key(s), nil
+	return KeyOK
 }
 
-func errKeyBad() error {
-	return civic.Errorf(civic.Invalid, "idem.key_bad", "the idempotency key must be printable ASCII characters, not blank and without a space at either end")
+// Fault is what is wrong with a key, for callers that word the refusal
+// themselves (a page speaks of a form's one-time key, the API of its header).
+type Fault int
+
+const (
+	KeyOK           Fault = iota
+	KeyMissing            // empty
+	KeyTooLong            // more than MaxKeyLen bytes
+	KeyNotPrintable       // a byte outside printable ASCII, only spaces, or a space at either end
+)
+
+// ParseKey validates a key by Judge, with idem's own words for a refusal.
+func ParseKey(s string) (Key, error) {
+	switch Judge(s) {
+	case KeyOK:
+		return Key(s), nil
+	case KeyMissing:
+		return "", civic.Errorf(civic.Invalid, "idem.key_missing", "this request needs an idempotency key (a form's hidden key or the Idempotency-Key header)")
+	case KeyTooLong:
+		return "", civic.Errorf(civic.Invalid, "idem.key_long", "the idempotency key is longer than %d characters", MaxKeyLen)
+	}
+	return "", civic.Errorf(civic.Invalid, "idem.key_bad", "the idempotency key must be printable ASCII characters, not blank and without a space at either end")
 }
 
 // Shard names the batcher writer a command runs on. Commands that touch one

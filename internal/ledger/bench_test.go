@@ -8,8 +8,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -30,13 +32,15 @@ func benchAwards(b *testing.B, d *db.DB) {
 	rs := residents(b, d, c, 1000)
 	batch := db.NewBatcher(d, 16, 256)
 	defer batch.Close()
+	store := idem.New(d, batch, civic.SystemClock{})
 	var n atomic.Int64
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
 			r := rs[rand.IntN(len(rs))]
-			_, _, err := ledger.Idempotent(ctx, batch, d, r, c, fmt.Sprint("k", i), "h", func(tx *db.Tx) (ledger.Stored, error) {
+			_, err := idem.Run(ctx, store, idem.Op{Community: c, Key: idem.Key(fmt.Sprint("k", i)), Command: "ledger.bench",
+				Shard: idem.Resident(c, r), Request: r, Batch: true}, func(tx *db.Tx) (answer, error) {
 				return stored(ledger.AwardPoints(ctx, tx, ledger.Award{CommunityID: c, ResidentID: r, Points: 1, Reason: "bench", Actor: worker}))
 			})
 			if err != nil {

@@ -26,9 +26,9 @@ type model struct {
 
 type op struct {
 	key, hash string
-	run       func(tx *db.Tx) (ledger.Stored, error)
+	run       func(tx *db.Tx) (answer, error)
 	// send, when set, runs the op as its own command instead of run under
-	// ledger.Idempotent (a redemption is the station's command); conflict
+	// idem.Run (a redemption is the station's command); conflict
 	// sends another request under the same key.
 	send     func(conflict bool) (answer string, replayed bool, err error)
 	apply    func()            // the model's change when the op succeeds
@@ -47,8 +47,10 @@ func (o *op) exec(ctx context.Context, b *db.Batcher, d *db.DB, c string, confli
 	if conflict {
 		hash += "x"
 	}
-	st, replayed, err := ledger.Idempotent(ctx, b, d, "r", c, o.key, hash, o.run)
-	return string(st.Body), replayed, err
+	rctx, replayed := idem.WithReplayFlag(ctx)
+	st, err := idem.Run(rctx, idem.New(d, b, civic.SystemClock{}), idem.Op{Community: c, Key: idem.Key(o.key),
+		Command: "ledger.property", Shard: "r", Request: hash, Batch: true}, o.run)
+	return string(st.Body), *replayed, err
 }
 
 type reversible struct {
@@ -161,17 +163,23 @@ func compare(rt *rapid.T, d *db.DB, c string, m model, rs, goods []string) {
 	}
 }
 
-func stored(v any, err error) (ledger.Stored, error) {
+// answer is what an op stores under its key.
+type answer struct {
+	Status int
+	Body   []byte
+}
+
+func stored(v any, err error) (answer, error) {
 	if err != nil {
-		return ledger.Stored{}, err
+		return answer{}, err
 	}
 	body, _ := json.Marshal(v)
-	return ledger.Stored{Status: 201, Body: body}, nil
+	return answer{Status: 201, Body: body}, nil
 }
 
 func awardOp(m model, c, r string, pts int64, key string) *op {
 	o := &op{key: key, hash: fmt.Sprintf("award %s %d", r, pts)}
-	o.run = func(tx *db.Tx) (ledger.Stored, error) {
+	o.run = func(tx *db.Tx) (answer, error) {
 		return stored(ledger.AwardPoints(context.Background(), tx, ledger.Award{CommunityID: c, ResidentID: r, Points: pts, Reason: "help", Actor: worker, IdemKey: key}))
 	}
 	o.expect = func() civic.Code { return "" }
@@ -214,7 +222,7 @@ func redeemOp(m model, svc *station.Service, staff civic.Actor, r, g string, q i
 func reverseOp(m model, c string, of *op, key string) *op {
 	rv := of.reverse
 	o := &op{key: key, hash: "reverse " + of.transfer}
-	o.run = func(tx *db.Tx) (ledger.Stored, error) {
+	o.run = func(tx *db.Tx) (answer, error) {
 		res, _, err := wired(nil).Reverse(context.Background(), tx, c, of.transfer, "undo", worker, key)
 		return stored(res, err)
 	}

@@ -5,27 +5,27 @@ import (
 	"strconv"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/ledger"
+	"civicpoints/internal/idem"
 )
 
 // formKey reads the hidden idempotency key of a form that moves points,
 // stock or money (or writes anything else once). A form without a valid key
 // is refused, never given a key made up here: a made-up key is new on every
 // post, so a double submit would count twice. The rule is the API's
-// (ledger.ValidKey); only the words differ, since a person sees them.
+// (idem.Judge); only the words differ, since a person sees them.
 func formKey(r *http.Request) (string, error) {
 	key := r.PostFormValue("key")
 	return key, checkFormKey(key)
 }
 
 func checkFormKey(key string) error {
-	switch ledger.ValidKey(key) {
-	case ledger.KeyOK:
+	switch idem.Judge(key) {
+	case idem.KeyOK:
 		return nil
-	case ledger.KeyMissing:
+	case idem.KeyMissing:
 		return civic.Errorf(civic.Invalid, "web.form_key_missing", "this form arrived without its one-time key, so it could have been counted twice and was not accepted: reload the page and send it again")
 	}
-	return civic.Errorf(civic.Invalid, "web.form_key_bad", "this form's one-time key is not valid (it must be 1–%d printable ASCII characters) and the form was not accepted: reload the page and send it again", ledger.MaxKeyLen)
+	return civic.Errorf(civic.Invalid, "web.form_key_bad", "this form's one-time key is not valid (it must be 1–%d printable ASCII characters) and the form was not accepted: reload the page and send it again", idem.MaxKeyLen)
 }
 
 // formWhole reads a whole-number field as a number input sends it: digits,

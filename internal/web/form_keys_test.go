@@ -299,7 +299,7 @@ func TestPointFormsCarryAKey(t *testing.T) {
 					continue
 				}
 				k := keyRE.FindStringSubmatch(form)
-				if k == nil || ledger.ValidKey(k[1]) != ledger.KeyOK {
+				if k == nil || idem.Judge(k[1]) != idem.KeyOK {
 					t.Errorf("%s: the form to %s carries no valid hidden key", path, action[1])
 					continue
 				}

@@ -1,13 +1,13 @@
 package browsertest
 
 import (
+	"civicpoints/internal/idem"
 	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
 )
 
@@ -48,7 +48,7 @@ func TestShopOrderResentOnceAndKeylessRefused(t *testing.T) {
 	if n, b := orders(), balance(t, srv, rid); n != 1 || b != 160 {
 		t.Fatalf("keyless orders were placed: %d orders, balance %d", n, b)
 	}
-	if v := Get(t, tab, chromedp.Evaluate[string](`document.querySelector('#shop-form input[name="key"]').value`)); ledger.ValidKey(v) != ledger.KeyOK {
+	if v := Get(t, tab, chromedp.Evaluate[string](`document.querySelector('#shop-form input[name="key"]').value`)); idem.Judge(v) != idem.KeyOK {
 		t.Fatalf("the page shown again carries key %q", v)
 	}
 	ClickAndLoad(t, tab, "#place-order", ".pickup-code")
