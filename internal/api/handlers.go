@@ -169,7 +169,6 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	a, err := ledger.GetAccount(r.Context(), s.DB, r.PathValue("community_id"), r.PathValue("id"))
 	if err != nil {

@@ -34,4 +34,3 @@ func commandKey(r *http.Request) (idem.Key, error) {
 	}
 	return k, nil
 }
-
