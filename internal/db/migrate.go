@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"civicpoints/internal/civic"
 )
@@ -105,7 +104,7 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 				return err
 			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-				m.Version, m.Name, time.Now().UnixMilli())
+				m.Version, m.Name, Millis(db.Now()))
 			return err
 		})
 		if err != nil {
