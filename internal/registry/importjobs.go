@@ -170,7 +170,7 @@ func (s *Service) ImportJob(ctx context.Context, by civic.Actor, communityID, id
 	case ImportFailed:
 		var e storedError
 		if err = json.Unmarshal([]byte(failure), &e); err == nil {
-			j.Err = e.load()
+			j.Err = loadError(e)
 		}
 	}
 	return j, err

@@ -60,9 +60,10 @@ func storeError(err error) storedError {
 	return storedError{Code: e.Code, Key: e.Key, Message: e.Message, Args: e.Args}
 }
 
-// load gives the error back. JSON reads every number as a float64; the
-// catalogue's %d needs the int it was.
-func (e storedError) load() error {
+// loadError gives a stored error back, its key as it was checked where the
+// error was made. JSON reads every number as a float64; the catalogue's %d
+// needs the int it was.
+func loadError(e storedError) error {
 	if e.Code == civic.Internal || e.Key == "" {
 		return civic.Errorf(civic.Internal, "error.internal", "the import failed")
 	}
@@ -93,7 +94,7 @@ func storeRowErrors(in []RowError) []storedRowError {
 func loadRowErrors(in []storedRowError) []RowError {
 	var out []RowError
 	for _, e := range in {
-		out = append(out, RowError{Line: e.Line, Field: e.Field, Err: e.Err.load()})
+		out = append(out, RowError{Line: e.Line, Field: e.Field, Err: loadError(e.Err)})
 	}
 	return out
 }
