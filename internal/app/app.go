@@ -13,7 +13,6 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
-	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
@@ -32,8 +31,6 @@ type App struct {
 	Ledger *ledger.Service
 	// Batch commits point-moving writes together (group commit).
 	Batch *db.Batcher
-	// Idem runs every command once per idempotency key.
-	Idem *idem.Store
 	// Earning: the indicator catalogue, activities, suggestions and awards.
 	Earning *earning.Service
 	// Codes issues and verifies residents' credit codes.
@@ -89,8 +86,6 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	}
 	a.Registry = registry.New(d, clock, log, cfg.SecretKey)
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
-	a.Idem = idem.New(d, a.Batch, clock)
-	a.Registry.Idem = a.Idem
 	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as
 	// the station counter (VerifyCode when set, else credit's Verify).

@@ -25,8 +25,9 @@ type Service struct {
 	DB    *db.DB
 	Clock civic.Clock
 	Log   *slog.Logger
-	// Idem runs the commands once per key. New gives the registry a store of
-	// its own; app.New hands it the installation's one (the same table).
+	// Idem runs the commands once per key. New gives the registry a store
+	// over its database and clock: none of its commands batches, so it is
+	// the installation's store in all but name (app.New may hand it a.Idem).
 	Idem *idem.Store
 
 	secret string
