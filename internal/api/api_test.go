@@ -21,6 +21,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/idem"
+	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
 )
 
@@ -314,7 +315,7 @@ func TestReplayAfterResidentLeft(t *testing.T) {
 		if first.status != 201 {
 			t.Fatalf("award: %d %s", first.status, first.raw)
 		}
-		if err := f.app.Registry.LeaveResident(context.Background(), f.scratch.Worker, f.scratch.CommunityID, r, "", "moved away"); err != nil {
+		if _, err := f.app.Registry.LeaveResident(context.Background(), f.scratch.Worker, idem.Key("test-leave-"+r), registry.LeaveResidentRequest{Community: f.scratch.CommunityID, Resident: r, Reason: "moved away"}); err != nil {
 			t.Fatal(err)
 		}
 		again := f.do(call{"POST", base + "/awards", f.worker, "L1", body, ""})

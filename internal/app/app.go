@@ -96,6 +96,7 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	// Workers scan residents' codes at activities through the same check as
 	// the station counter (VerifyCode when set, else credit's Verify).
 	a.Idem = idem.New(d, a.Batch, clock)
+	a.Registry.Idem = a.Idem // one store for every command
 	a.Ledger = ledger.New(d, a.Idem)
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger, a.Idem)
 	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)

@@ -10,7 +10,7 @@ import (
 // RunJobs does the work no request triggers, every interval until ctx ends:
 // release uncollected station orders, close activities that have ended
 // (forgotten check-outs go to the approval queue), recompute the age colours
-// once a day and sweep expired sessions. Each job is idempotent, so two servers on one
+// once a day, expire import uploads after an hour and sweep expired sessions. Each job is idempotent, so two servers on one
 // PostgreSQL database may both run them.
 func (a *App) RunJobs(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
@@ -53,6 +53,11 @@ func (a *App) RunJobsOnce(ctx context.Context) {
 		}
 		if err := a.Registry.Refresh(ctx, c.ID); err != nil {
 			a.Log.Error("jobs: refresh age colours", "community", c.Slug, "err", err)
+		}
+		if n, err := a.Registry.ExpireImports(ctx, c.ID); err != nil {
+			a.Log.Error("jobs: expire import uploads", "community", c.Slug, "err", err)
+		} else if n > 0 {
+			a.Log.Info("jobs: expired import uploads", "community", c.Slug, "jobs", n)
 		}
 	}
 }

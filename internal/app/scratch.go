@@ -52,25 +52,30 @@ func (a *App) ScratchCommunity(ctx context.Context, slug string, n int) (s Scrat
 	if err != nil {
 		return s, err
 	}
-	estate, err := a.Registry.CreateEstate(ctx, s.Worker, s.CommunityID, "测试小区", "测试路 1 号")
+	// The keys are derived from the slug and the position: making the same
+	// scratch community again replays what was made, as the community
+	// itself is reused.
+	key := func(what string, i int) idem.Key { return idem.Key(fmt.Sprintf("scratch:%s:%s:%d", slug, what, i)) }
+	estate, err := a.Registry.CreateEstate(ctx, s.Worker, key("estate", 0), registry.CreateEstateRequest{
+		Community: s.CommunityID, Name: "测试小区", Address: "测试路 1 号"})
 	if err != nil {
 		return s, err
 	}
 	var h registry.Household
 	for i := range n {
 		if i%4 == 0 {
-			h, err = a.Registry.CreateHousehold(ctx, s.Worker, s.CommunityID, registry.Household{
-				EstateID: estate.ID, Building: fmt.Sprint(1 + i/400), Unit: "1", Room: fmt.Sprint(101 + i%400), Tenure: registry.TenureOwner})
+			h, err = a.Registry.CreateHousehold(ctx, s.Worker, key("household", i), registry.CreateHouseholdRequest{Community: s.CommunityID,
+				Estate: estate.ID, Building: fmt.Sprint(1 + i/400), Unit: "1", Room: fmt.Sprint(101 + i%400), Tenure: registry.TenureOwner})
 			if err != nil {
 				return s, err
 			}
 		}
-		id, err := a.Registry.CreateResident(ctx, s.Worker, s.CommunityID, registry.NewResident{
-			HouseholdID: h.ID, Name: fmt.Sprintf("居民%d", i), Gender: "女", BirthDate: "1960-05-01", Relation: "户主"})
+		ch, err := a.Registry.CreateResident(ctx, s.Worker, key("resident", i), registry.CreateResidentRequest{Community: s.CommunityID,
+			NewResident: registry.NewResident{HouseholdID: h.ID, Name: fmt.Sprintf("居民%d", i), Gender: "女", BirthDate: "1960-05-01", Relation: "户主"}})
 		if err != nil {
 			return s, err
 		}
-		s.Residents = append(s.Residents, id)
+		s.Residents = append(s.Residents, ch.ID)
 	}
 	tok, err := a.Auth.CreateToken(ctx, civic.System, idem.Key("scratch-token-"+s.CommunityID),
 		auth.CreateTokenRequest{Community: s.CommunityID, Role: civic.RoleWorker, Name: "scratch " + slug})

@@ -148,6 +148,7 @@ func TestSlowUploadGetsTheUploadTimeout(t *testing.T) {
 
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
+	_ = mw.WriteField("key", "slow-upload") // the upload form's hidden key
 	p, _ := mw.CreateFormFile("file", "residents.xlsx")
 	if err := importer.WriteTemplate(p, registry.SyntheticRows(1, []string{"测试小区"}, 20, 200, time.Now())); err != nil {
 		t.Fatal(err)

@@ -53,8 +53,11 @@ func importResidents(ctx context.Context, env Env, cfg *config.Config, args []st
 		return err
 	}
 	fmt.Fprintln(env.Stderr, i18n.T(lang, "import.read", len(rows), args[0]))
+	// The key is derived from the file's rows and the choice of rows: the
+	// same file imported again replays the first import's answer.
 	rep, err := importer.Run(ctx, a.Registry, civic.System, com.ID, rows, importer.Options{
-		DryRun: importFlags.dryRun, ValidOnly: importFlags.validOnly, Progress: importer.Bar(env.Stderr)})
+		DryRun: importFlags.dryRun, ValidOnly: importFlags.validOnly, Progress: importer.Bar(env.Stderr),
+		Key: registry.ImportKey("cli", rows, importFlags.validOnly)})
 	if rep.Plan != nil {
 		importer.WriteReport(env.Stdout, lang, rep, importFlags.dryRun)
 	}

@@ -67,7 +67,8 @@ func (c *Codes) RevokeCards(ctx context.Context, actor civic.Actor, communityID,
 }
 
 // QRSVG renders a payload as an SVG QR code, scalable for phone and print.
-func QRSVG(payload string) (string, error) {
+func QRSVG(payload string) (_ string, err error) {
+	defer civic.Wrap(&err, "credit.QRSVG")
 	q, err := qrcode.NewWith(payload, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
 	if err != nil {
 		return "", err

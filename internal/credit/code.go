@@ -141,6 +141,7 @@ func (c *Codes) Rotating(ctx context.Context, communityID, residentID string) (p
 // the public key alone; a card's revocation needs Verify. It returns the
 // resident ref (phone code) or the card id (card).
 func VerifyOffline(pub ed25519.PublicKey, communityID, payload string, now time.Time) (ref, cardID string, expires time.Time, err error) {
+	defer civic.Wrap(&err, "credit.VerifyOffline(%s)", communityID)
 	parts := strings.Split(strings.TrimSpace(payload), ".")
 	var n int
 	switch {

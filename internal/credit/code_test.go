@@ -23,9 +23,9 @@ func TestCodes(t *testing.T) {
 		c := dbtest.Community(t, d, "code"+strings.ToLower(civic.NewID()[20:]))
 		other := dbtest.Community(t, d, "other"+strings.ToLower(civic.NewID()[20:]))
 		worker := civic.Actor{UserID: "w", Name: "w", Role: civic.RoleWorker, CommunityID: c}
-		e, _ := reg.CreateEstate(ctx, worker, c, "春江花园", "")
-		h, _ := reg.CreateHousehold(ctx, worker, c, registry.Household{EstateID: e.ID, Building: "1", Room: "101"})
-		rid, err := reg.CreateResident(ctx, worker, c, registry.NewResident{HouseholdID: h.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-01-01"})
+		e, _ := reg.CreateEstate(ctx, worker, newKey(), registry.CreateEstateRequest{Community: c, Name: "春江花园"})
+		h, _ := reg.CreateHousehold(ctx, worker, newKey(), registry.CreateHouseholdRequest{Community: c, Estate: e.ID, Building: "1", Room: "101"})
+		rid, err := idOf(reg.CreateResident(ctx, worker, newKey(), registry.CreateResidentRequest{Community: c, NewResident: registry.NewResident{HouseholdID: h.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-01-01"}}))
 		if err != nil {
 			t.Fatal(err)
 		}

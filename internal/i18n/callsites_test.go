@@ -31,6 +31,8 @@ type forwarder struct {
 
 var forwarders = []forwarder{
 	{dir: "earning", name: "text", key: 2, format: 3, first: -1},
+	// An import job's stored error, given back with the key it was made with.
+	{dir: "registry", name: "loadError", key: -1, format: -1, first: -1},
 }
 
 // callSite is one use of a catalogue key with a literal key.

@@ -124,7 +124,6 @@ func init() {
 		"registry.ui.import.failed":        {"导入失败，未写入任何数据", "The import failed; nothing was written"},
 		"registry.ui.import.skipped":       {"跳过了 %d 行有误的数据", "%d bad {row was|rows were} skipped"},
 		"registry.ui.import.another":       {"导入另一个文件", "Import another file"},
-		"registry.ui.import_gone":          {"此次上传已失效，请重新上传文件", "This upload is no longer here: upload the file again"},
 		"registry.ui.import_no_file":       {"请选择一个 xlsx 或 csv 文件（最大 50 MB）", "Choose an xlsx or csv file (up to 50 MB)"},
 
 		"registry.ui.col.name":       {"姓名", "name"},

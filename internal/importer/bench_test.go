@@ -51,7 +51,7 @@ func BenchmarkImport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep, err := Run(context.Background(), reg, civic.System, c, got, Options{})
+		rep, err := Run(context.Background(), reg, civic.System, c, got, Options{Key: newKey()})
 		if err != nil || rep.Result.Added != n {
 			b.Fatalf("added %d of %d: %v %v", rep.Result.Added, n, err, rep.Plan.Errors[:min(3, len(rep.Plan.Errors))])
 		}

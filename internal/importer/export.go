@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/registry"
 
@@ -12,7 +13,8 @@ import (
 
 // WriteTemplate writes an xlsx file with the template header and rows (none
 // for an empty template).
-func WriteTemplate(w io.Writer, rows []registry.ImportRow) error {
+func WriteTemplate(w io.Writer, rows []registry.ImportRow) (err error) {
+	defer civic.Wrap(&err, "importer.WriteTemplate(%d rows)", len(rows))
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -45,7 +47,8 @@ var exportColumns = []string{"export.name", "export.gender", "export.birth", "ex
 
 // WriteExport writes residents, as the exporting user may see them (masked
 // ID and phone; colours only when present), to an xlsx file.
-func WriteExport(w io.Writer, lang i18n.Lang, residents []registry.Resident) error {
+func WriteExport(w io.Writer, lang i18n.Lang, residents []registry.Resident) (err error) {
+	defer civic.Wrap(&err, "importer.WriteExport(%d residents)", len(residents))
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")

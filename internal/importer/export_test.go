@@ -32,7 +32,7 @@ func TestExportRowsCannotTellRed(t *testing.T) {
 		n := 0
 		rapid.Check(t, func(rt *rapid.T) {
 			n++
-			e, err := reg.CreateEstate(ctx, plain, c, fmt.Sprintf("导出小区%d", n), "")
+			e, err := reg.CreateEstate(ctx, plain, newKey(), registry.CreateEstateRequest{Community: c, Name: fmt.Sprintf("导出小区%d", n)})
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -41,33 +41,33 @@ func TestExportRowsCannotTellRed(t *testing.T) {
 			birth := rapid.SampledFrom([]string{"2012-04-01", "1985-07-20", "1950-03-15"}).Draw(rt, "birth")
 			var ids [2]string
 			for i, name := range []string{"红甲", "白乙"} {
-				h, err := reg.CreateHousehold(ctx, plain, c, registry.Household{EstateID: e.ID, Building: fmt.Sprint(i + 1), Room: "101", Tenure: tenure, Disability: disabled})
+				h, err := reg.CreateHousehold(ctx, plain, newKey(), registry.CreateHouseholdRequest{Community: c, Estate: e.ID, Building: fmt.Sprint(i + 1), Room: "101", Tenure: tenure, Disability: disabled})
 				if err != nil {
 					rt.Fatal(err)
 				}
-				if ids[i], err = reg.CreateResident(ctx, plain, c, registry.NewResident{HouseholdID: h.ID, Name: name, Gender: "男", BirthDate: birth}); err != nil {
+				if ids[i], err = idOf(reg.CreateResident(ctx, plain, newKey(), registry.CreateResidentRequest{Community: c, NewResident: registry.NewResident{HouseholdID: h.ID, Name: name, Gender: "男", BirthDate: birth}})); err != nil {
 					rt.Fatal(err)
 				}
 			}
-			if err := reg.SetRed(ctx, grant, c, ids[0], true, "重点"); err != nil {
+			if _, err := reg.SetRed(ctx, grant, newKey(), registry.SetRedRequest{Community: c, Resident: ids[0], Red: true, Reason: "重点"}); err != nil {
 				rt.Fatal(err)
 			}
 			for i := range rapid.IntRange(0, 3).Draw(rt, "care visits") {
 				day := now.AddDate(0, 0, -i*7).Format("2006-01-02")
-				if _, err := reg.RecordVisit(ctx, grant, c, registry.NewVisit{ResidentID: ids[0], Date: day, Method: "door"}); err != nil {
+				if _, err := reg.RecordVisit(ctx, grant, newKey(), registry.RecordVisitRequest{Community: c, NewVisit: registry.NewVisit{ResidentID: ids[0], Date: day, Method: "door"}}); err != nil {
 					rt.Fatal(err)
 				}
 			}
 			for range rapid.IntRange(0, 2).Draw(rt, "plain visits") {
 				day := now.AddDate(0, 0, -rapid.IntRange(0, 120).Draw(rt, "ago")).Format("2006-01-02")
 				for _, id := range ids {
-					if _, err := reg.RecordVisit(ctx, plain, c, registry.NewVisit{ResidentID: id, Date: day, Method: "phone"}); err != nil {
+					if _, err := reg.RecordVisit(ctx, plain, newKey(), registry.RecordVisitRequest{Community: c, NewVisit: registry.NewVisit{ResidentID: id, Date: day, Method: "phone"}}); err != nil {
 						rt.Fatal(err)
 					}
 				}
 			}
 			if rapid.Bool().Draw(rt, "red again no longer") {
-				if err := reg.SetRed(ctx, grant, c, ids[0], false, "解除"); err != nil {
+				if _, err := reg.SetRed(ctx, grant, newKey(), registry.SetRedRequest{Community: c, Resident: ids[0], Red: false, Reason: "解除"}); err != nil {
 					rt.Fatal(err)
 				}
 			}

@@ -69,7 +69,7 @@ func TestImportCSVAndXLSX(t *testing.T) {
 		bad := append([]registry.ImportRow{}, got...)
 		bad[4].IDNumber = "330803199001011234"
 		bad[7].Phone = "12345"
-		rep, err := Run(ctx, reg, civic.System, c, bad, Options{})
+		rep, err := Run(ctx, reg, civic.System, c, bad, Options{Key: newKey()})
 		if err != nil || rep.Applied || len(rep.Plan.Errors) != 2 {
 			t.Fatalf("bad file: applied=%v errors=%v err=%v", rep.Applied, rep.Plan.Errors, err)
 		}
@@ -79,13 +79,13 @@ func TestImportCSVAndXLSX(t *testing.T) {
 		if items, _, _ := reg.ListResidents(ctx, c, "", 10); len(items) != 0 {
 			t.Fatalf("a file with errors wrote %d residents", len(items))
 		}
-		rep, err = Run(ctx, reg, civic.System, c, bad, Options{ValidOnly: true})
+		rep, err = Run(ctx, reg, civic.System, c, bad, Options{ValidOnly: true, Key: newKey()})
 		if err != nil || !rep.Applied || rep.Result.Added != 48 {
 			t.Fatalf("valid only: %+v %v", rep.Result, err)
 		}
 		// Importing the same (fixed) file again adds only the two fixed rows, then nothing.
 		for i, want := range []int{2, 0} {
-			rep, err = Run(ctx, reg, civic.System, c, got, Options{})
+			rep, err = Run(ctx, reg, civic.System, c, got, Options{Key: newKey()})
 			if err != nil || rep.Result.Added != want {
 				t.Fatalf("re-import %d: added %d, want %d (%v)", i, rep.Result.Added, want, err)
 			}

@@ -39,7 +39,8 @@ func ReadFile(path string) (rows []registry.ImportRow, err error) {
 // Read reads residents from an xlsx or csv file of size bytes, telling the
 // two apart by content, not by name. Rows come numbered as in the file
 // (the header is row 1).
-func Read(r io.Reader, size int64) ([]registry.ImportRow, error) {
+func Read(r io.Reader, size int64) (_ []registry.ImportRow, err error) {
+	defer civic.Wrap(&err, "importer.Read(%d bytes)", size)
 	switch {
 	case size == 0:
 		return nil, civic.Errorf(civic.Invalid, "import.empty", "the file is empty")

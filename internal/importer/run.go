@@ -9,6 +9,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -16,21 +17,29 @@ import (
 type Options struct {
 	DryRun    bool // check and report only
 	ValidOnly bool // import the good rows of a file that has bad ones
-	Progress  func(done, total int)
+	// Key is the import command's idempotency key (registry.ImportKey for a
+	// file from the command line): the same key and file again replays the
+	// first import's answer. Needed unless DryRun.
+	Key      idem.Key
+	Progress func(done, total int)
 }
 
 // Report is what an import found and did.
 type Report struct {
-	Plan    *registry.Plan
-	Result  registry.ImportResult
-	Applied bool
-	Elapsed time.Duration
+	Plan     *registry.Plan
+	Result   registry.ImportResult
+	Applied  bool
+	Replayed bool // the answer is the first import's, under the same key: nothing was written now
+	Elapsed  time.Duration
 }
 
 // Run plans the rows and, unless DryRun, applies them.
 func Run(ctx context.Context, reg *registry.Service, actor civic.Actor, communityID string, rows []registry.ImportRow, o Options) (rep Report, err error) {
-	start := time.Now()
-	defer func() { rep.Elapsed = time.Since(start) }()
+	defer civic.Wrap(&err, "importer.Run(%s)", communityID)
+	// Elapsed is only shown, never stored; the registry's clock measures it
+	// (the wall clock on a real installation).
+	start := reg.Clock.Now()
+	defer func() { rep.Elapsed = reg.Clock.Now().Sub(start) }()
 	rep.Plan, err = reg.PlanImport(ctx, actor, communityID, rows)
 	if err != nil || o.DryRun {
 		return rep, err
@@ -38,8 +47,10 @@ func Run(ctx context.Context, reg *registry.Service, actor civic.Actor, communit
 	if len(rep.Plan.Errors) > 0 && !o.ValidOnly {
 		return rep, nil
 	}
-	rep.Result, err = reg.ApplyImport(ctx, actor, rep.Plan, o.ValidOnly, o.Progress)
-	rep.Applied = err == nil
+	ctx = registry.WithImportWatch(ctx, registry.ImportWatch{Progress: o.Progress})
+	ctx, replayed := idem.WithReplayFlag(ctx)
+	rep.Result, err = reg.ApplyImport(ctx, actor, o.Key, registry.ApplyImportRequest{Community: communityID, Rows: rows, ValidOnly: o.ValidOnly})
+	rep.Applied, rep.Replayed = err == nil, *replayed
 	return rep, err
 }
 
@@ -65,6 +76,8 @@ func WriteReport(w io.Writer, lang i18n.Lang, rep Report, dryRun bool) {
 	switch {
 	case dryRun:
 		fmt.Fprintln(w, i18n.T(lang, "import.dry_run"))
+	case rep.Applied && rep.Replayed:
+		fmt.Fprintln(w, i18n.T(lang, "import.replayed", rep.Result.Added, rep.Result.Households, rep.Result.Estates))
 	case rep.Applied:
 		fmt.Fprintln(w, i18n.T(lang, "import.applied", rep.Result.Added, rep.Result.Households, rep.Result.Estates, rep.Elapsed.Round(time.Millisecond).String()))
 	case len(p.Errors) > 0:

@@ -45,11 +45,11 @@ func TestEverySensitiveReadAuditsOnce(t *testing.T) {
 		clock := civic.NewFixedClock(testNow)
 		f.s.Clock = clock
 		ctx := auth.WithPage(context.Background(), "GET /test/page")
-		id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.rented.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-03-15"})
+		id, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.rented.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-03-15"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.RecordVisit(ctx, f.worker, f.c, NewVisit{ResidentID: id, Method: "door"}); err != nil {
+		if _, err := f.s.RecordVisit(ctx, f.worker, newKey(), RecordVisitRequest{Community: f.c, NewVisit: NewVisit{ResidentID: id, Method: "door"}}); err != nil {
 			t.Fatal(err)
 		}
 		reads := map[string]func(a civic.Actor) error{

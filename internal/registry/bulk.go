@@ -96,50 +96,48 @@ type existing struct {
 func (s *Service) loadExisting(ctx context.Context, q querier, communityID string) (*existing, error) {
 	ex := &existing{estates: map[string]string{}, households: map[string]Household{}, idHashes: map[string]bool{}, people: map[string]bool{}}
 	rows, err := q.Query(ctx, "SELECT id, name FROM estates WHERE community_id = $1", communityID)
+	estates, err := db.Collect(rows, err, func(row db.Scanner) (e Estate, err error) {
+		err = row.Scan(&e.ID, &e.Name)
+		return e, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	names := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ex.estates[name], names[id] = id, name
+	for _, e := range estates {
+		ex.estates[e.Name], names[e.ID] = e.ID, e.Name
 	}
-	rows.Close()
 	rows, err = q.Query(ctx, "SELECT id, estate_id, building, unit, room, tenure, disability FROM households WHERE community_id = $1", communityID)
+	homes, err := db.Collect(rows, err, func(row db.Scanner) (h Household, err error) {
+		var dis int64
+		err = row.Scan(&h.ID, &h.EstateID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis)
+		h.Disability = dis != 0
+		return h, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var h Household
-		var dis int64
-		if err := rows.Scan(&h.ID, &h.EstateID, &h.Building, &h.Unit, &h.Room, &h.Tenure, &dis); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		h.Disability = dis != 0
+	for _, h := range homes {
 		ex.households[names[h.EstateID]+"\x1f"+h.Building+"\x1f"+h.Unit+"\x1f"+h.Room] = h
 	}
-	rows.Close()
+	type person struct{ key, hash string }
 	rows, err = q.Query(ctx, "SELECT household_id, name, birth_date, COALESCE(id_hash, '') FROM residents WHERE community_id = $1", communityID)
+	people, err := db.Collect(rows, err, func(row db.Scanner) (p person, err error) {
+		var hid, name, birth string
+		err = row.Scan(&hid, &name, &birth, &p.hash)
+		p.key = hid + "\x1f" + name + "\x1f" + birth
+		return p, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var hid, name, birth, hash string
-		if err := rows.Scan(&hid, &name, &birth, &hash); err != nil {
-			return nil, err
+	for _, p := range people {
+		if p.hash != "" {
+			ex.idHashes[p.hash] = true
 		}
-		if hash != "" {
-			ex.idHashes[hash] = true
-		}
-		ex.people[hid+"\x1f"+name+"\x1f"+birth] = true
+		ex.people[p.key] = true
 	}
-	return ex, rows.Err()
+	return ex, nil
 }
 
 // matches reports whether p is already registered: same ID number, else
@@ -154,9 +152,9 @@ func (ex *existing) matches(p prepared) bool {
 
 // PlanImport checks every row and matches it against the registry without
 // writing anything.
-func (s *Service) PlanImport(ctx context.Context, actor civic.Actor, communityID string, rows []ImportRow) (p *Plan, err error) {
+func (s *Service) PlanImport(ctx context.Context, by civic.Actor, communityID string, rows []ImportRow) (p *Plan, err error) {
 	defer civic.Wrap(&err, "registry.PlanImport(%s)", communityID)
-	if err := requireWorker(actor, communityID); err != nil {
+	if err := by.May(communityID, civic.RoleWorker); err != nil {
 		return nil, err
 	}
 	k, err := s.Keys(ctx)
@@ -213,26 +211,4 @@ func (s *Service) PlanImport(ctx context.Context, actor civic.Actor, communityID
 type ImportResult struct {
 	Added, Existing, Skipped int // Skipped: bad rows left out
 	Estates, Households      int // created
-}
-
-// ApplyImport writes a plan in one transaction. A plan with errors is
-// refused unless validOnly, which imports the good rows and skips the bad.
-// progress, when set, is called as rows are written.
-func (s *Service) ApplyImport(ctx context.Context, actor civic.Actor, p *Plan, validOnly bool, progress func(done, total int)) (res ImportResult, err error) {
-	defer civic.Wrap(&err, "registry.ApplyImport(%s)", p.CommunityID)
-	if err := requireWorker(actor, p.CommunityID); err != nil {
-		return res, err
-	}
-	if len(p.Errors) > 0 && !validOnly {
-		return res, civic.Errorf(civic.Invalid, "registry.import_has_errors", "the file has %d bad row(s): fix them, or choose to import only the valid rows", len(p.Errors))
-	}
-	k, err := s.Keys(ctx)
-	if err != nil {
-		return res, err
-	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		res = ImportResult{Skipped: len(p.Errors), Existing: p.Existing}
-		return s.applyTx(ctx, tx, k, actor, p, &res, progress)
-	})
-	return res, err
 }

@@ -25,7 +25,8 @@ var Colours = []Colour{Red, Purple, Yellow, Green, Blue, White}
 const GrantRed = "red_group"
 
 // ParseColour accepts a colour name.
-func ParseColour(s string) (Colour, error) {
+func ParseColour(s string) (_ Colour, err error) {
+	defer civic.Wrap(&err, "registry.ParseColour")
 	for _, c := range Colours {
 		if string(c) == s {
 			return c, nil
@@ -133,7 +134,8 @@ func (st Settings) Cadence(c Colour) int {
 }
 
 // Validate checks the ranges the database also enforces.
-func (st Settings) Validate() error {
+func (st Settings) Validate() (err error) {
+	defer civic.Wrap(&err, "registry.Settings.Validate")
 	if st.ElderlyAge < 40 || st.ElderlyAge > 100 {
 		return civic.Errorf(civic.Invalid, "registry.elderly_age", "the elderly age must be between 40 and 100, not %d", st.ElderlyAge)
 	}

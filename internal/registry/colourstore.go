@@ -7,6 +7,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // ColourChange is one entry of a resident's colour history.
@@ -79,87 +80,94 @@ func (s *Service) recolour(ctx context.Context, tx *db.Tx, cnt counts, actor civ
 	return writeCare(ctx, tx, st, communityID, residentID, set, cur, seen)
 }
 
-// SetRed puts a resident in the red group (key persons) or takes them out.
-// Only a worker of the community holding the red_group grant may, with a reason.
-func (s *Service) SetRed(ctx context.Context, actor civic.Actor, communityID, residentID string, red bool, reason string) (err error) {
-	defer civic.Wrap(&err, "registry.SetRed(%s)", residentID)
-	if !SeesRed(actor, communityID) {
-		return civic.Errorf(civic.Forbidden, "registry.red_forbidden", "only workers holding the red-group permission may set the red label")
+// SetRedRequest puts a resident in the red group (key persons) or takes
+// them out, with a reason.
+type SetRedRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Red       bool   `json:"red"`
+	Reason    string `json:"reason"`
+}
+
+// SetRed puts a resident in the red group or takes them out. Only a worker
+// of the community holding the red_group grant may, with a reason.
+func (s *Service) SetRed(ctx context.Context, by civic.Actor, key idem.Key, r SetRedRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.SetRed(%s)", r.Resident)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
-	reason = strings.TrimSpace(reason)
+	if !SeesRed(by, r.Community) {
+		return ch, civic.Errorf(civic.Forbidden, "registry.red_forbidden", "only workers holding the red-group permission may set the red label")
+	}
+	reason := strings.TrimSpace(r.Reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		return civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
+		return ch, civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		cur, err := residentState(ctx, tx, communityID, residentID)
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.set_red", r), func(tx *db.Tx) (Change, error) {
+		cur, err := residentState(ctx, tx, r.Community, r.Resident)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		if cur.movedOut {
-			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
+			return Change{}, civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", r.Resident)
 		}
+		at := s.Clock.Now()
 		if _, err := tx.Exec(ctx, "UPDATE residents SET red = $3, updated_at = $4 WHERE community_id = $1 AND id = $2",
-			communityID, residentID, boolInt(red), db.Millis(s.Clock.Now())); err != nil {
-			return err
+			r.Community, r.Resident, boolInt(r.Red), db.Millis(at)); err != nil {
+			return Change{}, err
 		}
 		cnt := counts{}
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, reason, false); err != nil {
-			return err
+		if err := s.recolour(ctx, tx, cnt, by, r.Community, r.Resident, reason, false); err != nil {
+			return Change{}, err
 		}
-		return cnt.apply(ctx, tx, communityID)
+		return Change{ID: r.Resident, At: at}, cnt.apply(ctx, tx, r.Community)
 	})
+}
+
+// UpdateHouseholdRequest changes a household's tenure and disability flag.
+type UpdateHouseholdRequest struct {
+	Community  string `json:"community"`
+	Household  string `json:"household"`
+	Tenure     Tenure `json:"tenure"`
+	Disability bool   `json:"disability"`
+	Reason     string `json:"reason"`
 }
 
 // UpdateHousehold changes a household's tenure and disability flag; the
-// yellow and purple labels of its members follow, recorded with reason.
-func (s *Service) UpdateHousehold(ctx context.Context, actor civic.Actor, communityID, householdID string, tenure Tenure, disability bool, reason string) (err error) {
-	defer civic.Wrap(&err, "registry.UpdateHousehold(%s)", householdID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return err
+// yellow and purple labels of its members follow, recorded with the reason.
+func (s *Service) UpdateHousehold(ctx context.Context, by civic.Actor, key idem.Key, r UpdateHouseholdRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.UpdateHousehold(%s)", r.Household)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
-	if _, err := ParseTenure(string(tenure)); err != nil {
-		return err
+	if _, err := ParseTenure(string(r.Tenure)); err != nil {
+		return ch, err
 	}
-	if strings.TrimSpace(reason) == "" {
-		return civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
+	if strings.TrimSpace(r.Reason) == "" {
+		return ch, civic.Errorf(civic.Invalid, "registry.reason_required", "give a reason (up to 500 characters)")
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		if _, err := householdTx(ctx, tx, communityID, householdID); err != nil {
-			return err
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.update_household", r), func(tx *db.Tx) (Change, error) {
+		c := r.Community
+		if _, err := householdTx(ctx, tx, c, r.Household); err != nil {
+			return Change{}, err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE households SET tenure = $3, disability = $4 WHERE community_id = $1 AND id = $2",
-			communityID, householdID, string(tenure), boolInt(disability)); err != nil {
-			return err
+			c, r.Household, string(r.Tenure), boolInt(r.Disability)); err != nil {
+			return Change{}, err
 		}
-		ids, err := memberIDs(ctx, tx, communityID, householdID)
+		rows, err := tx.Query(ctx, "SELECT id FROM residents WHERE community_id = $1 AND household_id = $2 AND moved_out IS NULL ORDER BY id", c, r.Household)
+		ids, err := db.Collect(rows, err, db.ScanString)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		cnt := counts{}
 		for _, id := range ids {
-			if err := s.recolour(ctx, tx, cnt, actor, communityID, id, reason, true); err != nil {
-				return err
+			if err := s.recolour(ctx, tx, cnt, by, c, id, r.Reason, true); err != nil {
+				return Change{}, err
 			}
 		}
-		return cnt.apply(ctx, tx, communityID)
+		return Change{ID: r.Household, At: s.Clock.Now()}, cnt.apply(ctx, tx, c)
 	})
-}
-
-func memberIDs(ctx context.Context, tx *db.Tx, communityID, householdID string) ([]string, error) {
-	rows, err := tx.Query(ctx, "SELECT id FROM residents WHERE community_id = $1 AND household_id = $2 AND moved_out IS NULL ORDER BY id", communityID, householdID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // Refresh recomputes the colours that follow age (green, blue) once per
@@ -186,20 +194,8 @@ func (s *Service) Refresh(ctx context.Context, communityID string) (err error) {
 			((colours & $2) <> 0 AND birth_date <= $4) OR ((colours & $2) = 0 AND birth_date > $4) OR
 			((colours & $3) <> 0 AND birth_date > $5) OR ((colours & $3) = 0 AND birth_date <= $5))`,
 			communityID, green, blue, minor, elder)
+		ids, err := db.Collect(rows, err, db.ScanString)
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		cnt := counts{}

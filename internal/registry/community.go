@@ -1,4 +1,10 @@
-// Package registry keeps communities, estates, households and residents.
+// Package registry keeps communities, estates, households and residents,
+// their colours and care visits, and imports residents from files.
+//
+// Every change is a command on Service (see service.go): the actor, an
+// idempotency key and a typed request, run once through internal/idem.
+// Every read that shows a sensitive field goes through the one viewer that
+// decides what may be seen and audits it (view.go).
 package registry
 
 import (

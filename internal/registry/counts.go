@@ -120,26 +120,27 @@ func CheckCounts(ctx context.Context, d *db.DB, communityID string) (r ledger.Re
 	defer civic.Wrap(&err, "registry.CheckCounts(%s)", communityID)
 	rows, err := d.Query(ctx, `SELECT 1, estate_id, colour, n FROM registry_counts WHERE community_id = $1
 		UNION ALL SELECT 0, estate_id, colour, n FROM (`+recountQuery+`) x`, communityID)
+	type count struct {
+		kept bool
+		k    countKey
+		n    int64
+	}
+	all, err := db.Collect(rows, err, func(row db.Scanner) (c count, err error) {
+		var isKept int
+		err = row.Scan(&isKept, &c.k.estate, &c.k.key, &c.n)
+		c.kept = isKept == 1
+		return c, err
+	})
 	if err != nil {
 		return r, err
 	}
-	defer rows.Close()
 	kept, want := map[countKey]int64{}, map[countKey]int64{}
-	for rows.Next() {
-		var isKept int
-		var k countKey
-		var n int64
-		if err := rows.Scan(&isKept, &k.estate, &k.key, &n); err != nil {
-			return r, err
-		}
-		if isKept == 1 {
-			kept[k] = n
+	for _, c := range all {
+		if c.kept {
+			kept[c.k] = c.n
 		} else {
-			want[k] += n
+			want[c.k] += c.n
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return r, err
 	}
 	var diff []countKey
 	for k, n := range kept {
@@ -182,22 +183,24 @@ func Recount(ctx context.Context, tx *db.Tx, communityID string) (err error) {
 
 // estateCounts reads the kept counts of a community: estate → key → n.
 func (s *Service) estateCounts(ctx context.Context, communityID string) (map[string]map[string]int, error) {
+	type count struct {
+		estate, key string
+		n           int
+	}
 	rows, err := s.DB.Query(ctx, "SELECT estate_id, colour, n FROM registry_counts WHERE community_id = $1", communityID)
+	all, err := db.Collect(rows, err, func(row db.Scanner) (c count, err error) {
+		err = row.Scan(&c.estate, &c.key, &c.n)
+		return c, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]map[string]int{}
-	for rows.Next() {
-		var e, k string
-		var n int
-		if err := rows.Scan(&e, &k, &n); err != nil {
-			return nil, err
+	for _, c := range all {
+		if out[c.estate] == nil {
+			out[c.estate] = map[string]int{}
 		}
-		if out[e] == nil {
-			out[e] = map[string]int{}
-		}
-		out[e][k] = n
+		out[c.estate][c.key] = c.n
 	}
-	return out, rows.Err()
+	return out, nil
 }

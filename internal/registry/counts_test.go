@@ -60,39 +60,34 @@ func TestCountsFollowEveryChange(t *testing.T) {
 		requireExact(t, f, "households created")
 
 		rows := SyntheticRows(5, []string{"春江花园", "江滨苑"}, 120, 300, testNow)
-		plan, err := f.s.PlanImport(ctx, f.worker, f.c, rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.s.ApplyImport(ctx, f.worker, plan, true, nil); err != nil {
+		if _, err := f.apply(ctx, rows, true, nil); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "import")
-		plan, _ = f.s.PlanImport(ctx, f.worker, f.c, rows)
-		if _, err := f.s.ApplyImport(ctx, f.worker, plan, true, nil); err != nil {
+		if _, err := f.apply(ctx, rows, true, nil); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "the same import again")
 
 		// Turns 18 tomorrow (green → white), turns 60 tomorrow (→ blue), and a white adult.
-		if _, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.home.ID, Name: "毛小青", Gender: "女", BirthDate: "2007-06-02"}); err != nil {
+		if _, err := f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.home.ID, Name: "毛小青", Gender: "女", BirthDate: "2007-06-02"}}); err != nil {
 			t.Fatal(err)
 		}
-		elder, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.home.ID, Name: "毛老伯", IDNumber: makeID("1965-06-02", 21)})
+		elder, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.home.ID, Name: "毛老伯", IDNumber: makeID("1965-06-02", 21)}}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		adult, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.rented.ID, Name: "毛大军", Gender: "男", BirthDate: "1990-01-01"})
+		adult, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.rented.ID, Name: "毛大军", Gender: "男", BirthDate: "1990-01-01"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "residents created")
 
-		if err := f.s.SetRed(ctx, f.red, f.c, adult, true, "重点关注"); err != nil {
+		if _, err := f.s.SetRed(ctx, f.red, newKey(), SetRedRequest{Community: f.c, Resident: adult, Red: true, Reason: "重点关注"}); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "red set")
-		if err := f.s.UpdateHousehold(ctx, f.worker, f.c, f.home.ID, TenureRental, true, "租出，残疾户"); err != nil {
+		if _, err := f.s.UpdateHousehold(ctx, f.worker, newKey(), UpdateHouseholdRequest{Community: f.c, Household: f.home.ID, Tenure: TenureRental, Disability: true, Reason: "租出，残疾户"}); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "household tenure and disability")
@@ -101,23 +96,23 @@ func TestCountsFollowEveryChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		away, err := f.s.CreateHousehold(ctx, f.worker, f.c, Household{EstateID: other.ID, Building: "9", Room: "901"})
+		away, err := f.s.CreateHousehold(ctx, f.worker, newKey(), CreateHouseholdRequest{Community: f.c, Estate: other.ID, Building: "9", Room: "901"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "household created")
-		if err := f.s.MoveResident(ctx, f.worker, f.c, elder, away.ID, "", "搬家"); err != nil {
+		if _, err := f.s.MoveResident(ctx, f.worker, newKey(), MoveResidentRequest{Community: f.c, Resident: elder, ToHousehold: away.ID, Reason: "搬家"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.MoveResident(ctx, f.worker, f.c, adult, f.home.ID, "", "换房"); err != nil {
+		if _, err := f.s.MoveResident(ctx, f.worker, newKey(), MoveResidentRequest{Community: f.c, Resident: adult, ToHousehold: f.home.ID, Reason: "换房"}); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "moves, across estates and within one")
 
-		if err := f.s.SetRed(ctx, f.red, f.c, adult, false, "解除"); err != nil {
+		if _, err := f.s.SetRed(ctx, f.red, newKey(), SetRedRequest{Community: f.c, Resident: adult, Red: false, Reason: "解除"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.LeaveResident(ctx, f.worker, f.c, adult, "", "迁出"); err != nil {
+		if _, err := f.s.LeaveResident(ctx, f.worker, newKey(), LeaveResidentRequest{Community: f.c, Resident: adult, Reason: "迁出"}); err != nil {
 			t.Fatal(err)
 		}
 		requireExact(t, f, "red cleared, resident left")
@@ -165,11 +160,11 @@ func TestCountsConcurrent(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		f := setup(t, d)
-		other, err := f.s.CreateEstate(ctx, f.worker, f.c, "江滨苑", "")
+		other, err := f.s.CreateEstate(ctx, f.worker, newKey(), CreateEstateRequest{Community: f.c, Name: "江滨苑"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		there, err := f.s.CreateHousehold(ctx, f.worker, f.c, Household{EstateID: other.ID, Building: "1", Room: "101"})
+		there, err := f.s.CreateHousehold(ctx, f.worker, newKey(), CreateHouseholdRequest{Community: f.c, Estate: other.ID, Building: "1", Room: "101"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,8 +177,8 @@ func TestCountsConcurrent(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				home := []string{f.home.ID, f.rented.ID}[i%2]
-				id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: home, Name: fmt.Sprintf("并发%02d", i), Gender: "男",
-					BirthDate: fmt.Sprintf("%d-01-01", 1940+i*3)})
+				id, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: home, Name: fmt.Sprintf("并发%02d", i), Gender: "男",
+					BirthDate: fmt.Sprintf("%d-01-01", 1940+i*3)}}))
 				ids[i] = id
 				errs <- err
 			}()
@@ -196,18 +191,18 @@ func TestCountsConcurrent(t *testing.T) {
 				defer wg.Done()
 				switch i % 3 {
 				case 0:
-					errs <- f.s.MoveResident(ctx, f.worker, f.c, ids[i], there.ID, "", "搬家")
+					errs <- errOf(f.s.MoveResident(ctx, f.worker, newKey(), MoveResidentRequest{Community: f.c, Resident: ids[i], ToHousehold: there.ID, Reason: "搬家"}))
 				case 1:
-					errs <- f.s.LeaveResident(ctx, f.worker, f.c, ids[i], "", "迁出")
+					errs <- errOf(f.s.LeaveResident(ctx, f.worker, newKey(), LeaveResidentRequest{Community: f.c, Resident: ids[i], Reason: "迁出"}))
 				default:
-					errs <- f.s.SetRed(ctx, f.red, f.c, ids[i], true, "重点关注")
+					errs <- errOf(f.s.SetRed(ctx, f.red, newKey(), SetRedRequest{Community: f.c, Resident: ids[i], Red: true, Reason: "重点关注"}))
 				}
 			}()
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- f.s.UpdateHousehold(ctx, f.worker, f.c, f.rented.ID, TenureOwner, true, "改为自有")
+			errs <- errOf(f.s.UpdateHousehold(ctx, f.worker, newKey(), UpdateHouseholdRequest{Community: f.c, Household: f.rented.ID, Tenure: TenureOwner, Disability: true, Reason: "改为自有"}))
 		}()
 		wg.Wait()
 		close(errs)

@@ -28,7 +28,7 @@ func TestImportBatches(t *testing.T) {
 			t.Fatalf("plan: new %d, errors %v, %v", plan.New, plan.Errors, err)
 		}
 		var done, total int
-		res, err := f.s.ApplyImport(ctx, f.worker, plan, false, func(d, t int) { done, total = d, t })
+		res, err := f.apply(ctx, rows, false, func(d, t int) { done, total = d, t })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestImportBatches(t *testing.T) {
 		if err != nil || again.New != 0 || again.Existing != n {
 			t.Fatalf("plan again: new %d existing %d %v", again.New, again.Existing, err)
 		}
-		res, err = f.s.ApplyImport(ctx, f.worker, again, false, nil)
+		res, err = f.apply(ctx, rows, false, nil)
 		if err != nil || res.Added != 0 || res.Households != 0 || res.Estates != 0 {
 			t.Fatalf("apply again: %+v %v", res, err)
 		}
@@ -117,7 +117,7 @@ func TestImportStoppedHalfway(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		if _, err := f.s.ApplyImport(ctx, f.worker, plan, false, func(int, int) { cancel() }); err == nil {
+		if _, err := f.apply(ctx, rows, false, func(int, int) { cancel() }); err == nil {
 			t.Fatal("a cancelled import succeeded")
 		}
 		var n int
@@ -126,7 +126,7 @@ func TestImportStoppedHalfway(t *testing.T) {
 				t.Errorf("%s after a cancelled import: %d rows, %v", table, n, err) // 2: the fixture's households
 			}
 		}
-		res, err := f.s.ApplyImport(context.Background(), f.worker, plan, false, nil)
+		res, err := f.apply(context.Background(), rows, false, nil)
 		if err != nil || res.Added != len(rows) {
 			t.Fatalf("import after the cancelled one: %+v %v", res, err)
 		}

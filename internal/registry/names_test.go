@@ -7,6 +7,7 @@ import (
 
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 )
 
 // A list's masked names come from one query per few hundred ids: residents
@@ -19,17 +20,20 @@ func TestMaskedNames(t *testing.T) {
 		f := setup(t, d)
 		var known []string
 		for _, name := range []string{"毛小波", "王芳", "欧阳春华"} {
-			id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.home.ID, Name: name, Gender: "女", BirthDate: "1960-05-01", Relation: "户主"})
+			ch, err := f.s.CreateResident(ctx, f.worker, idem.Key("names-"+name), CreateResidentRequest{Community: f.c,
+				NewResident: NewResident{HouseholdID: f.home.ID, Name: name, Gender: "女", BirthDate: "1960-05-01", Relation: "户主"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			known = append(known, id)
+			known = append(known, ch.ID)
 		}
 		other := setup(t, d)
-		stranger, err := other.s.CreateResident(ctx, other.worker, other.c, NewResident{HouseholdID: other.home.ID, Name: "李四", Gender: "男", BirthDate: "1958-01-01", Relation: "户主"})
+		made, err := other.s.CreateResident(ctx, other.worker, "names-stranger", CreateResidentRequest{Community: other.c,
+			NewResident: NewResident{HouseholdID: other.home.ID, Name: "李四", Gender: "男", BirthDate: "1958-01-01", Relation: "户主"}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		stranger := made.ID
 		ids := []string{known[0], stranger}
 		for i := range 2*namesPerQuery + 200 {
 			ids = append(ids, fmt.Sprintf("R%05d", i))

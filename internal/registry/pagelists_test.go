@@ -14,13 +14,13 @@ func TestVisitPageAndHouseholdOf(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		f := setup(t, d)
-		id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.rented.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-03-15"})
+		id, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.rented.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-03-15"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		dates := []string{"2025-05-01", "2025-05-01", "2025-05-03", "2025-04-20", "2025-05-30"}
 		for _, day := range dates {
-			if _, err := f.s.RecordVisit(ctx, f.worker, f.c, NewVisit{ResidentID: id, Date: day, Method: "door"}); err != nil {
+			if _, err := f.s.RecordVisit(ctx, f.worker, newKey(), RecordVisitRequest{Community: f.c, NewVisit: NewVisit{ResidentID: id, Date: day, Method: "door"}}); err != nil {
 				t.Fatal(err)
 			}
 		}

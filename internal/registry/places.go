@@ -12,6 +12,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Estate is a 小区.
@@ -61,7 +62,8 @@ func tenureKey(s string) string {
 
 // ParseTenure reads a tenure as a sheet gives it (tenureWords); an empty
 // cell is an owner, anything else unknown (a lone "?" too) is refused by name.
-func ParseTenure(s string) (Tenure, error) {
+func ParseTenure(s string) (_ Tenure, err error) {
+	defer civic.Wrap(&err, "registry.ParseTenure")
 	k := tenureKey(s)
 	if t, ok := tenureWords[k]; ok && (k != "" || strings.TrimSpace(s) == "") {
 		return t, nil
@@ -90,17 +92,22 @@ func (h Household) Address() string {
 	return h.Building + "-" + h.Unit + "-" + h.Room
 }
 
+// CreateEstateRequest names an estate of the community.
+type CreateEstateRequest struct {
+	Community string `json:"community"`
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+}
+
 // CreateEstate adds an estate, or returns the one with that name.
-func (s *Service) CreateEstate(ctx context.Context, actor civic.Actor, communityID, name, address string) (e Estate, err error) {
-	defer civic.Wrap(&err, "registry.CreateEstate(%s)", name)
-	if err := requireWorker(actor, communityID); err != nil {
+func (s *Service) CreateEstate(ctx context.Context, by civic.Actor, key idem.Key, r CreateEstateRequest) (e Estate, err error) {
+	defer civic.Wrap(&err, "registry.CreateEstate(%s)", r.Name)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
 		return e, err
 	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		e, err = s.ensureEstate(ctx, tx, communityID, name, address)
-		return err
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.create_estate", r), func(tx *db.Tx) (Estate, error) {
+		return s.ensureEstate(ctx, tx, r.Community, r.Name, r.Address)
 	})
-	return e, err
 }
 
 func (s *Service) ensureEstate(ctx context.Context, tx *db.Tx, communityID, name, address string) (Estate, error) {
@@ -128,18 +135,10 @@ func (s *Service) Estates(ctx context.Context, communityID string) (out []Estate
 		LEFT JOIN registry_counts h ON h.community_id = e.community_id AND h.estate_id = e.id AND h.colour = 'households'
 		LEFT JOIN registry_counts r ON r.community_id = e.community_id AND r.estate_id = e.id AND r.colour = 'all'
 		WHERE e.community_id = $1 ORDER BY e.name`, communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e Estate
-		if err := rows.Scan(&e.ID, &e.Name, &e.Address, &e.Households, &e.Residents); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(row db.Scanner) (e Estate, err error) {
+		err = row.Scan(&e.ID, &e.Name, &e.Address, &e.Households, &e.Residents)
+		return e, err
+	})
 }
 
 // EstateByName finds an estate by its name.
@@ -153,17 +152,27 @@ func (s *Service) EstateByName(ctx context.Context, communityID, name string) (e
 	return e, err
 }
 
+// CreateHouseholdRequest is a household at an address of an estate.
+type CreateHouseholdRequest struct {
+	Community  string `json:"community"`
+	Estate     string `json:"estate"`
+	Building   string `json:"building"`
+	Unit       string `json:"unit"`
+	Room       string `json:"room"`
+	Tenure     Tenure `json:"tenure"` // owner when empty
+	Disability bool   `json:"disability"`
+}
+
 // CreateHousehold adds a household at an address, or returns the one there.
-func (s *Service) CreateHousehold(ctx context.Context, actor civic.Actor, communityID string, h Household) (_ Household, err error) {
+func (s *Service) CreateHousehold(ctx context.Context, by civic.Actor, key idem.Key, r CreateHouseholdRequest) (h Household, err error) {
+	h = Household{EstateID: r.Estate, Building: r.Building, Unit: r.Unit, Room: r.Room, Tenure: r.Tenure, Disability: r.Disability}
 	defer civic.Wrap(&err, "registry.CreateHousehold(%s)", h.Address())
-	if err := requireWorker(actor, communityID); err != nil {
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
 		return h, err
 	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		h, err = s.ensureHousehold(ctx, tx, communityID, h)
-		return err
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.create_household", r), func(tx *db.Tx) (Household, error) {
+		return s.ensureHousehold(ctx, tx, r.Community, h)
 	})
-	return h, err
 }
 
 func cleanPart(s string) string {

@@ -156,7 +156,7 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 		n := 0
 		rapid.Check(t, func(rt *rapid.T) {
 			n++
-			e, err := f.s.CreateEstate(ctx, f.worker, f.c, fmt.Sprintf("双胞小区%d", n), "")
+			e, err := f.s.CreateEstate(ctx, f.worker, newKey(), CreateEstateRequest{Community: f.c, Name: fmt.Sprintf("双胞小区%d", n)})
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -166,10 +166,10 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 			var homes [2]Household
 			var ids [2]string
 			for i := range 2 {
-				if homes[i], err = f.s.CreateHousehold(ctx, f.worker, f.c, Household{EstateID: e.ID, Building: fmt.Sprint(i + 1), Room: "101", Tenure: tenure, Disability: disabled}); err != nil {
+				if homes[i], err = f.s.CreateHousehold(ctx, f.worker, newKey(), CreateHouseholdRequest{Community: f.c, Estate: e.ID, Building: fmt.Sprint(i + 1), Room: "101", Tenure: tenure, Disability: disabled}); err != nil {
 					rt.Fatal(err)
 				}
-				if ids[i], err = f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: homes[i].ID, Name: "双胞", Gender: "女", BirthDate: birth, Relation: "户主"}); err != nil {
+				if ids[i], err = idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: homes[i].ID, Name: "双胞", Gender: "女", BirthDate: birth, Relation: "户主"}})); err != nil {
 					rt.Fatal(err)
 				}
 			}
@@ -183,14 +183,14 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 				case "visit": // by a worker without the grant, to both
 					day := testNow.AddDate(0, 0, -rapid.IntRange(0, 200).Draw(rt, "ago")).Format(dateLayout)
 					for _, id := range ids {
-						if _, err := f.s.RecordVisit(ctx, f.worker, f.c, NewVisit{ResidentID: id, Date: day, Method: "door", Notes: "例行"}); err != nil {
+						if _, err := f.s.RecordVisit(ctx, f.worker, newKey(), RecordVisitRequest{Community: f.c, NewVisit: NewVisit{ResidentID: id, Date: day, Method: "door", Notes: "例行"}}); err != nil {
 							rt.Fatalf("visit %s: %v", id, err)
 						}
 					}
 					visits++
 				case "red":
 					isRed = !isRed
-					if err := f.s.SetRed(ctx, f.red, f.c, red, isRed, "重点关注"); err != nil {
+					if _, err := f.s.SetRed(ctx, f.red, newKey(), SetRedRequest{Community: f.c, Resident: red, Red: isRed, Reason: "重点关注"}); err != nil {
 						rt.Fatal(err)
 					}
 				case "red care": // by a worker holding the grant, to the red one only
@@ -198,20 +198,20 @@ func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
 						continue
 					}
 					day := testNow.AddDate(0, 0, -rapid.IntRange(0, 30).Draw(rt, "care ago")).Format(dateLayout)
-					if _, err := f.s.RecordVisit(ctx, f.red, f.c, NewVisit{ResidentID: red, Date: day, Method: "phone", Notes: "重点关爱"}); err != nil {
+					if _, err := f.s.RecordVisit(ctx, f.red, newKey(), RecordVisitRequest{Community: f.c, NewVisit: NewVisit{ResidentID: red, Date: day, Method: "phone", Notes: "重点关爱"}}); err != nil {
 						rt.Fatal(err)
 					}
 					visits++
 				case "cadence": // the community's visit cadences change
 					st := Settings{ElderlyAge: 60, PriorityDays: rapid.IntRange(7, 30).Draw(rt, "priority"), RegularDays: rapid.IntRange(30, 120).Draw(rt, "regular")}
-					if err := f.s.SetSettings(ctx, f.worker, f.c, st); err != nil {
+					if _, err := f.s.SetSettings(ctx, f.worker, newKey(), SettingsRequest{Community: f.c, Settings: st}); err != nil {
 						rt.Fatal(err)
 					}
 				case "household":
 					tenure = rapid.SampledFrom([]Tenure{TenureOwner, TenureRental}).Draw(rt, "new tenure")
 					disabled = rapid.Bool().Draw(rt, "new disability")
 					for _, h := range homes {
-						if err := f.s.UpdateHousehold(ctx, f.worker, f.c, h.ID, tenure, disabled, "核实"); err != nil {
+						if _, err := f.s.UpdateHousehold(ctx, f.worker, newKey(), UpdateHouseholdRequest{Community: f.c, Household: h.ID, Tenure: tenure, Disability: disabled, Reason: "核实"}); err != nil {
 							rt.Fatal(err)
 						}
 					}

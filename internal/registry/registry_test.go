@@ -9,6 +9,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
@@ -23,6 +24,21 @@ func makeID(birth string, seq int) string {
 }
 
 var testNow = time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC)
+
+// newKey is a fresh idempotency key: each call in a test is a new request.
+func newKey() idem.Key { return idem.Key("test-" + civic.NewID()) }
+
+// idOf is the id a command's answer names.
+func idOf(ch Change, err error) (string, error) { return ch.ID, err }
+
+// apply imports rows under a new key, reporting progress to progress.
+func (f fixture) apply(ctx context.Context, rows []ImportRow, validOnly bool, progress func(done, total int)) (ImportResult, error) {
+	ctx = WithImportWatch(ctx, ImportWatch{Progress: progress})
+	return f.s.ApplyImport(ctx, f.worker, newKey(), ApplyImportRequest{Community: f.c, Rows: rows, ValidOnly: validOnly})
+}
+
+// errOf drops a command's answer.
+func errOf(_ Change, err error) error { return err }
 
 type fixture struct {
 	s      *Service
@@ -44,13 +60,13 @@ func setup(t *testing.T, d *db.DB) fixture {
 	f.red = f.worker
 	f.red.Grants = []string{GrantRed}
 	var err error
-	if f.estate, err = f.s.CreateEstate(ctx, f.worker, f.c, "春江花园", ""); err != nil {
+	if f.estate, err = f.s.CreateEstate(ctx, f.worker, newKey(), CreateEstateRequest{Community: f.c, Name: "春江花园"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.home, err = f.s.CreateHousehold(ctx, f.worker, f.c, Household{EstateID: f.estate.ID, Building: "3", Unit: "2", Room: "301"}); err != nil {
+	if f.home, err = f.s.CreateHousehold(ctx, f.worker, newKey(), CreateHouseholdRequest{Community: f.c, Estate: f.estate.ID, Building: "3", Unit: "2", Room: "301"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.rented, err = f.s.CreateHousehold(ctx, f.worker, f.c, Household{EstateID: f.estate.ID, Building: "5幢", Unit: "1单元", Room: "102室", Tenure: TenureRental}); err != nil {
+	if f.rented, err = f.s.CreateHousehold(ctx, f.worker, newKey(), CreateHouseholdRequest{Community: f.c, Estate: f.estate.ID, Building: "5幢", Unit: "1单元", Room: "102室", Tenure: TenureRental}); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -61,7 +77,7 @@ func TestResidentLifecycle(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		f := setup(t, d)
-		id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.home.ID, Name: "毛小波", IDNumber: makeID("1950-03-15", 11), Phone: "13812345678", Relation: "户主"})
+		id, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.home.ID, Name: "毛小波", IDNumber: makeID("1950-03-15", 11), Phone: "13812345678", Relation: "户主"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +99,7 @@ func TestResidentLifecycle(t *testing.T) {
 			t.Fatalf("OpenRecord = %q %q, %v", full.IDNumber, full.Phone, err)
 		}
 		// Duplicate ID names the existing record, masked.
-		_, err = f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.rented.ID, Name: "张三", IDNumber: makeID("1950-03-15", 11)})
+		_, err = f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.rented.ID, Name: "张三", IDNumber: makeID("1950-03-15", 11)}})
 		if e := civic.AsError(err); e == nil || e.Key != "registry.id_duplicate" || !strings.Contains(e.Message, "毛*波") {
 			t.Fatalf("duplicate: %v", err)
 		}
@@ -91,7 +107,7 @@ func TestResidentLifecycle(t *testing.T) {
 		if err != nil || len(items) != 1 || next != "" || items[0].NameMasked != "毛*波" || items[0].Estate != "春江花园" {
 			t.Fatalf("ListResidents = %+v %q %v", items, next, err)
 		}
-		if err := f.s.MoveResident(ctx, f.worker, f.c, id, f.rented.ID, "", "moved"); err != nil {
+		if _, err := f.s.MoveResident(ctx, f.worker, newKey(), MoveResidentRequest{Community: f.c, Resident: id, ToHousehold: f.rented.ID, Reason: "moved"}); err != nil {
 			t.Fatal(err)
 		}
 		r, _ = f.s.Resident(ctx, f.worker, f.c, id)
@@ -101,7 +117,7 @@ func TestResidentLifecycle(t *testing.T) {
 		if err := f.s.ResidentActive(ctx, f.c, id); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.LeaveResident(ctx, f.worker, f.c, id, "2025-05-30", "moved away"); err != nil {
+		if _, err := f.s.LeaveResident(ctx, f.worker, newKey(), LeaveResidentRequest{Community: f.c, Resident: id, Date: "2025-05-30", Reason: "moved away"}); err != nil {
 			t.Fatal(err)
 		}
 		if e := civic.AsError(f.s.ResidentActive(ctx, f.c, id)); e == nil || e.Key != "registry.resident_left" {
@@ -125,7 +141,7 @@ func TestListResidentsPages(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, d)
 		for i := 0; i < 7; i++ {
-			if _, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: f.home.ID, Name: "居民甲", Gender: "女", BirthDate: "1990-01-0" + string(rune('1'+i))}); err != nil {
+			if _, err := f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: f.home.ID, Name: "居民甲", Gender: "女", BirthDate: "1990-01-0" + string(rune('1'+i))}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -11,19 +11,20 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 )
 
 // NewResident is what a worker or an import row gives to register someone.
 type NewResident struct {
-	HouseholdID string
-	Name        string
-	Gender      string // M/F, 男/女
-	BirthDate   string // YYYY-MM-DD; taken from the ID number when one is given
-	IDNumber    string // optional, 18 characters (GB 11643)
-	Phone       string // optional, mobile or landline
-	Relation    string // relation to the head of household, such as 户主, 配偶, 子女
-	MovedIn     string // YYYY-MM-DD; today when empty
+	HouseholdID string `json:"household"`
+	Name        string `json:"name"`
+	Gender      string `json:"gender"`     // M/F, 男/女
+	BirthDate   string `json:"birth_date"` // YYYY-MM-DD; taken from the ID number when one is given
+	IDNumber    string `json:"id_number"`  // optional, 18 characters (GB 11643)
+	Phone       string `json:"phone"`      // optional, mobile or landline
+	Relation    string `json:"relation"`   // relation to the head of household, such as 户主, 配偶, 子女
+	MovedIn     string `json:"moved_in"`   // YYYY-MM-DD; today when empty
 }
 
 // clean is a validated NewResident.
@@ -35,6 +36,7 @@ type clean struct {
 // Validate checks every field and returns the first problem with its field
 // name (name, gender, birth_date, id_number, phone, relation, moved_in).
 func (in NewResident) Validate(today time.Time) (c clean, field string, err error) {
+	defer civic.Wrap(&err, "registry.NewResident.Validate")
 	if c.name, err = validName(in.Name); err != nil {
 		return c, "name", err
 	}
@@ -105,35 +107,42 @@ func parseGender(s, id string) (string, error) {
 	return g, nil
 }
 
+// CreateResidentRequest registers someone in a household of the community.
+type CreateResidentRequest struct {
+	Community string `json:"community"`
+	NewResident
+}
+
 // CreateResident registers a resident in a household of the community and
-// opens their points account, in one transaction.
-func (s *Service) CreateResident(ctx context.Context, actor civic.Actor, communityID string, in NewResident) (id string, err error) {
-	defer civic.Wrap(&err, "registry.CreateResident(%s)", MaskName(in.Name))
-	if err := requireWorker(actor, communityID); err != nil {
-		return "", err
+// opens their points account, in one transaction. The answer names the
+// resident.
+func (s *Service) CreateResident(ctx context.Context, by civic.Actor, key idem.Key, r CreateResidentRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.CreateResident(%s)", MaskName(r.Name))
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
 	k, err := s.Keys(ctx)
 	if err != nil {
-		return "", err
+		return ch, err
 	}
-	today := Today(s.Clock.Now())
-	c, _, err := in.Validate(today)
+	now := s.Clock.Now()
+	today := Today(now)
+	c, _, err := r.Validate(today)
 	if err != nil {
-		return "", err
+		return ch, err
 	}
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		st, err := settingsTx(ctx, tx, communityID)
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.create_resident", r), func(tx *db.Tx) (Change, error) {
+		st, err := settingsTx(ctx, tx, r.Community)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
-		h, err := householdTx(ctx, tx, communityID, in.HouseholdID)
+		h, err := householdTx(ctx, tx, r.Community, r.HouseholdID)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
-		id, err = s.insertResident(ctx, tx, k, st, today, actor, communityID, h, c)
-		return err
+		id, err := s.insertResident(ctx, tx, k, st, today, by, r.Community, h, c)
+		return Change{ID: id, At: now}, err
 	})
-	return id, err
 }
 
 func householdTx(ctx context.Context, tx *db.Tx, communityID, id string) (h Household, err error) {
@@ -228,94 +237,123 @@ func recordMove(ctx context.Context, tx *db.Tx, actor civic.Actor, communityID, 
 	return err
 }
 
+// MoveResidentRequest moves a resident to another household of the community.
+type MoveResidentRequest struct {
+	Community   string `json:"community"`
+	Resident    string `json:"resident"`
+	ToHousehold string `json:"to_household"`
+	Date        string `json:"date"` // YYYY-MM-DD; today when empty
+	Reason      string `json:"reason"`
+}
+
 // MoveResident moves a resident to another household of the same community;
 // colours follow the new household and the points account stays.
-func (s *Service) MoveResident(ctx context.Context, actor civic.Actor, communityID, residentID, toHouseholdID, date, reason string) (err error) {
-	defer civic.Wrap(&err, "registry.MoveResident(%s)", residentID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return err
+func (s *Service) MoveResident(ctx context.Context, by civic.Actor, key idem.Key, r MoveResidentRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.MoveResident(%s)", r.Resident)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
-	on, err := optionalDate(date, s.Clock.Now())
+	on, err := optionalDate(r.Date, s.Clock.Now())
 	if err != nil {
-		return err
+		return ch, err
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		cur, err := residentState(ctx, tx, communityID, residentID)
-		if err != nil {
-			return err
-		}
-		if cur.movedOut {
-			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
-		}
-		h, err := householdTx(ctx, tx, communityID, toHouseholdID)
-		if err != nil {
-			return err
-		}
-		if h.ID == cur.householdID {
-			return civic.Errorf(civic.Invalid, "registry.same_household", "the resident already lives in that household")
-		}
-		now := db.Millis(s.Clock.Now())
-		if _, err := tx.Exec(ctx, "UPDATE residents SET household_id = $3, estate_id = $4, updated_at = $5 WHERE community_id = $1 AND id = $2",
-			communityID, residentID, h.ID, h.EstateID, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "UPDATE resident_colours SET estate_id = $3 WHERE community_id = $1 AND resident_id = $2",
-			communityID, residentID, h.EstateID); err != nil {
-			return err
-		}
-		if err := recordMove(ctx, tx, actor, communityID, residentID, "move", cur.householdID, h.ID, on, reason, now); err != nil {
-			return err
-		}
-		// The resident leaves the old estate's counts with their colours and
-		// joins the new one's; recolour then counts any colour the new
-		// household changes there.
-		cnt := counts{}
-		cnt.resident(cur.estateID, cur.colours, -1)
-		cnt.resident(h.EstateID, cur.colours, 1)
-		if err := s.recolour(ctx, tx, cnt, actor, communityID, residentID, "registry.reason_moved", true); err != nil {
-			return err
-		}
-		return cnt.apply(ctx, tx, communityID)
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.move_resident", r), func(tx *db.Tx) (Change, error) {
+		return s.moveTx(ctx, tx, by, r, on)
 	})
+}
+
+func (s *Service) moveTx(ctx context.Context, tx *db.Tx, by civic.Actor, r MoveResidentRequest, on string) (Change, error) {
+	c := r.Community
+	cur, err := residentState(ctx, tx, c, r.Resident)
+	if err != nil {
+		return Change{}, err
+	}
+	if cur.movedOut {
+		return Change{}, civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", r.Resident)
+	}
+	h, err := householdTx(ctx, tx, c, r.ToHousehold)
+	if err != nil {
+		return Change{}, err
+	}
+	if h.ID == cur.householdID {
+		return Change{}, civic.Errorf(civic.Invalid, "registry.same_household", "the resident already lives in that household")
+	}
+	at := s.Clock.Now()
+	now := db.Millis(at)
+	if _, err := tx.Exec(ctx, "UPDATE residents SET household_id = $3, estate_id = $4, updated_at = $5 WHERE community_id = $1 AND id = $2",
+		c, r.Resident, h.ID, h.EstateID, now); err != nil {
+		return Change{}, err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE resident_colours SET estate_id = $3 WHERE community_id = $1 AND resident_id = $2",
+		c, r.Resident, h.EstateID); err != nil {
+		return Change{}, err
+	}
+	if err := recordMove(ctx, tx, by, c, r.Resident, "move", cur.householdID, h.ID, on, r.Reason, now); err != nil {
+		return Change{}, err
+	}
+	// The resident leaves the old estate's counts with their colours and
+	// joins the new one's; recolour then counts any colour the new
+	// household changes there.
+	cnt := counts{}
+	cnt.resident(cur.estateID, cur.colours, -1)
+	cnt.resident(h.EstateID, cur.colours, 1)
+	if err := s.recolour(ctx, tx, cnt, by, c, r.Resident, "registry.reason_moved", true); err != nil {
+		return Change{}, err
+	}
+	return Change{ID: r.Resident, At: at}, cnt.apply(ctx, tx, c)
+}
+
+// LeaveResidentRequest records that a resident left the community.
+type LeaveResidentRequest struct {
+	Community string `json:"community"`
+	Resident  string `json:"resident"`
+	Date      string `json:"date"` // YYYY-MM-DD; today when empty
+	Reason    string `json:"reason"`
 }
 
 // LeaveResident records that a resident left the community: they keep their
 // history and their (closed) points account.
-func (s *Service) LeaveResident(ctx context.Context, actor civic.Actor, communityID, residentID, date, reason string) (err error) {
-	defer civic.Wrap(&err, "registry.LeaveResident(%s)", residentID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return err
+func (s *Service) LeaveResident(ctx context.Context, by civic.Actor, key idem.Key, r LeaveResidentRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.LeaveResident(%s)", r.Resident)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
-	on, err := optionalDate(date, s.Clock.Now())
+	on, err := optionalDate(r.Date, s.Clock.Now())
 	if err != nil {
-		return err
+		return ch, err
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		cur, err := residentState(ctx, tx, communityID, residentID)
-		if err != nil {
-			return err
-		}
-		if cur.movedOut {
-			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", residentID)
-		}
-		now := db.Millis(s.Clock.Now())
-		if _, err := tx.Exec(ctx, "UPDATE residents SET moved_out = $3, visit_due = NULL, shadow_due = NULL, updated_at = $4 WHERE community_id = $1 AND id = $2",
-			communityID, residentID, on, now); err != nil {
-			return err
-		}
-		if err := writeColours(ctx, tx, actor, communityID, residentID, cur.estateID, cur.colours, 0, "registry.reason_left", now); err != nil {
-			return err
-		}
-		if err := recordMove(ctx, tx, actor, communityID, residentID, "leave", cur.householdID, "", on, reason, now); err != nil {
-			return err
-		}
-		cnt := counts{}
-		cnt.resident(cur.estateID, cur.colours, -1)
-		if err := cnt.apply(ctx, tx, communityID); err != nil {
-			return err
-		}
-		return ledger.SetAccountActive(ctx, tx, communityID, residentID, false)
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.leave_resident", r), func(tx *db.Tx) (Change, error) {
+		return s.leaveTx(ctx, tx, by, r, on)
 	})
+}
+
+func (s *Service) leaveTx(ctx context.Context, tx *db.Tx, by civic.Actor, r LeaveResidentRequest, on string) (Change, error) {
+	c := r.Community
+	cur, err := residentState(ctx, tx, c, r.Resident)
+	if err != nil {
+		return Change{}, err
+	}
+	if cur.movedOut {
+		return Change{}, civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", r.Resident)
+	}
+	at := s.Clock.Now()
+	now := db.Millis(at)
+	if _, err := tx.Exec(ctx, "UPDATE residents SET moved_out = $3, visit_due = NULL, shadow_due = NULL, updated_at = $4 WHERE community_id = $1 AND id = $2",
+		c, r.Resident, on, now); err != nil {
+		return Change{}, err
+	}
+	if err := writeColours(ctx, tx, by, c, r.Resident, cur.estateID, cur.colours, 0, "registry.reason_left", now); err != nil {
+		return Change{}, err
+	}
+	if err := recordMove(ctx, tx, by, c, r.Resident, "leave", cur.householdID, "", on, r.Reason, now); err != nil {
+		return Change{}, err
+	}
+	cnt := counts{}
+	cnt.resident(cur.estateID, cur.colours, -1)
+	if err := cnt.apply(ctx, tx, c); err != nil {
+		return Change{}, err
+	}
+	return Change{ID: r.Resident, At: at}, ledger.SetAccountActive(ctx, tx, c, r.Resident, false)
 }
 
 func optionalDate(s string, now time.Time) (string, error) {

@@ -35,7 +35,8 @@ type Keys struct {
 }
 
 // NewKeys derives the keys from an installation secret.
-func NewKeys(secret string) (*Keys, error) {
+func NewKeys(secret string) (_ *Keys, err error) {
+	defer civic.Wrap(&err, "registry.NewKeys")
 	if secret == "" {
 		return nil, errors.New("registry: empty secret")
 	}
@@ -72,7 +73,8 @@ func (k *Keys) Seal(plain string) string {
 }
 
 // Open decrypts what Seal produced.
-func (k *Keys) Open(sealed string) (string, error) {
+func (k *Keys) Open(sealed string) (_ string, err error) {
+	defer civic.Wrap(&err, "registry.Keys.Open")
 	if sealed == "" {
 		return "", nil
 	}
@@ -110,12 +112,13 @@ func (k *Keys) hashOrNil(domain, s string) any {
 
 // LoadSecret returns the configured secret, or, when none is configured (the
 // demo), the installation's generated one, creating it on first use.
-func LoadSecret(ctx context.Context, d *db.DB, configured string, log *slog.Logger, now int64) (string, error) {
+func LoadSecret(ctx context.Context, d *db.DB, configured string, log *slog.Logger, now int64) (_ string, err error) {
+	defer civic.Wrap(&err, "registry.LoadSecret")
 	if configured != "" {
 		return configured, nil
 	}
 	var s string
-	err := d.QueryRow(ctx, "SELECT secret FROM registry_secret WHERE id = 1").Scan(&s)
+	err = d.QueryRow(ctx, "SELECT secret FROM registry_secret WHERE id = 1").Scan(&s)
 	if err == nil {
 		warnGenerated(log)
 		return s, nil

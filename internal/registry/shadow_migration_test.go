@@ -41,7 +41,7 @@ func TestShadowMigrationBackfills(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, d)
 		add := func(h Household, name, birth string) string {
-			id, err := f.s.CreateResident(ctx, f.worker, f.c, NewResident{HouseholdID: h.ID, Name: name, Gender: "女", BirthDate: birth})
+			id, err := idOf(f.s.CreateResident(ctx, f.worker, newKey(), CreateResidentRequest{Community: f.c, NewResident: NewResident{HouseholdID: h.ID, Name: name, Gender: "女", BirthDate: birth}}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,12 +49,12 @@ func TestShadowMigrationBackfills(t *testing.T) {
 		}
 		elder, rentedRed, whiteRed, white := add(f.home, "甲", "1950-01-01"), add(f.rented, "乙", "1980-01-01"), add(f.home, "丙", "1985-01-01"), add(f.home, "丁", "1990-01-01")
 		for _, id := range []string{rentedRed, whiteRed} {
-			if err := f.s.SetRed(ctx, f.red, f.c, id, true, "重点"); err != nil {
+			if _, err := f.s.SetRed(ctx, f.red, newKey(), SetRedRequest{Community: f.c, Resident: id, Red: true, Reason: "重点"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, v := range []struct{ id, day string }{{elder, "2025-05-01"}, {rentedRed, "2025-05-20"}, {whiteRed, "2025-05-21"}, {white, "2025-05-02"}} {
-			if _, err := f.s.RecordVisit(ctx, f.red, f.c, NewVisit{ResidentID: v.id, Date: v.day, Method: "door"}); err != nil {
+			if _, err := f.s.RecordVisit(ctx, f.red, newKey(), RecordVisitRequest{Community: f.c, NewVisit: NewVisit{ResidentID: v.id, Date: v.day, Method: "door"}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -15,6 +15,7 @@ const idCheckChars = "10X98765432"
 // NormalizeIDNumber checks an 18-character resident ID number (GB 11643): the
 // digits, the check character and the embedded birth date, which it returns.
 func NormalizeIDNumber(s string, today time.Time) (id string, birth time.Time, err error) {
+	defer civic.Wrap(&err, "registry.NormalizeIDNumber") // never the number itself: it would reach the log
 	id = strings.ToUpper(strings.TrimSpace(s))
 	if len(id) != 18 {
 		return "", birth, civic.Errorf(civic.Invalid, "registry.id_length", "the ID number must have 18 characters, not %d", utf8.RuneCountInString(id))
@@ -40,7 +41,8 @@ func NormalizeIDNumber(s string, today time.Time) (id string, birth time.Time, e
 // NormalizePhone accepts a mainland mobile number (11 digits starting with 1)
 // or a landline (area code 0xx/0xxx and a 7–8 digit number, with an optional
 // extension), ignoring spaces and a +86 prefix.
-func NormalizePhone(s string) (string, error) {
+func NormalizePhone(s string) (_ string, err error) {
+	defer civic.Wrap(&err, "registry.NormalizePhone")
 	p := strings.NewReplacer(" ", "", "\u00a0", "", "(", "", ")", "", "（", "", "）", "").Replace(strings.TrimSpace(s))
 	if p == "" {
 		return "", nil

@@ -8,6 +8,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
+	"civicpoints/internal/idem"
 )
 
 // Visit is one care visit (走访).
@@ -19,85 +20,104 @@ type Visit struct {
 
 // NewVisit is what a worker records.
 type NewVisit struct {
-	ResidentID string
-	Date       string // YYYY-MM-DD; today when empty
-	Method     string // door, phone or other
-	Notes      string
-	FollowUp   bool
+	ResidentID string `json:"resident"`
+	Date       string `json:"date"`   // YYYY-MM-DD; today when empty
+	Method     string `json:"method"` // door, phone or other
+	Notes      string `json:"notes"`
+	FollowUp   bool   `json:"follow_up"`
 }
 
-// RecordVisit records a visit by actor and moves the resident's next due date.
-func (s *Service) RecordVisit(ctx context.Context, actor civic.Actor, communityID string, v NewVisit) (id string, err error) {
-	defer civic.Wrap(&err, "registry.RecordVisit(%s)", v.ResidentID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return "", err
+// RecordVisitRequest is a visit to a resident of the community.
+type RecordVisitRequest struct {
+	Community string `json:"community"`
+	NewVisit
+}
+
+// RecordVisit records a visit by the actor and moves the resident's next
+// due date. The answer names the visit.
+func (s *Service) RecordVisit(ctx context.Context, by civic.Actor, key idem.Key, r RecordVisitRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.RecordVisit(%s)", r.ResidentID)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
 	}
-	switch v.Method {
+	switch r.Method {
 	case "door", "phone", "other":
 	default:
-		return "", civic.Errorf(civic.Invalid, "registry.visit_method", "the visit method %q must be door, phone or other", v.Method)
+		return ch, civic.Errorf(civic.Invalid, "registry.visit_method", "the visit method %q must be door, phone or other", r.Method)
 	}
-	if len([]rune(v.Notes)) > 2000 {
-		return "", civic.Errorf(civic.Invalid, "registry.visit_notes", "the notes are too long (2,000 characters at most)")
+	if len([]rune(r.Notes)) > 2000 {
+		return ch, civic.Errorf(civic.Invalid, "registry.visit_notes", "the notes are too long (2,000 characters at most)")
 	}
-	date, err := optionalDate(v.Date, s.Clock.Now())
+	now := s.Clock.Now()
+	date, err := optionalDate(r.Date, now)
 	if err != nil {
-		return "", err
+		return ch, err
 	}
-	if date > Today(s.Clock.Now()).Format(dateLayout) {
-		return "", civic.Errorf(civic.Invalid, "registry.visit_future", "a visit cannot be recorded in the future (%s)", date)
+	if date > Today(now).Format(dateLayout) {
+		return ch, civic.Errorf(civic.Invalid, "registry.visit_future", "a visit cannot be recorded in the future (%s)", date)
 	}
-	id = civic.NewID()
-	err = s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		cur, err := residentState(ctx, tx, communityID, v.ResidentID)
-		if err != nil {
-			return err
-		}
-		if cur.movedOut {
-			return civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", v.ResidentID)
-		}
-		// A visit by a worker holding the grant to a red resident is
-		// red-group care: workers without the grant never see it, so it
-		// moves only the real dates. Any other visit moves both: a worker
-		// without the grant visits a red resident as anyone else.
-		redCare := cur.red && SeesRed(actor, communityID)
-		if _, err := tx.Exec(ctx, `INSERT INTO visits (community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at, red_care)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			communityID, id, v.ResidentID, cur.householdID, date, actor.UserID, actor.Name, v.Method, strings.TrimSpace(v.Notes), boolInt(v.FollowUp), db.Millis(s.Clock.Now()), boolInt(redCare)); err != nil {
-			return err
-		}
-		cur.lastVisit = max(cur.lastVisit, date)
-		if !redCare {
-			cur.shadowLast = max(cur.shadowLast, date)
-		}
-		st, err := settingsTx(ctx, tx, communityID)
-		if err != nil {
-			return err
-		}
-		return writeCare(ctx, tx, st, communityID, v.ResidentID, cur.colours, cur, !redCare)
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.record_visit", r), func(tx *db.Tx) (Change, error) {
+		return s.visitTx(ctx, tx, by, r, date)
 	})
-	return id, err
 }
 
-// AssignEstates sets a worker's grid: the estates whose visits they keep.
-func (s *Service) AssignEstates(ctx context.Context, actor civic.Actor, communityID, workerID string, estateIDs []string) (err error) {
-	defer civic.Wrap(&err, "registry.AssignEstates(%s)", workerID)
-	if err := requireWorker(actor, communityID); err != nil {
-		return err
+func (s *Service) visitTx(ctx context.Context, tx *db.Tx, by civic.Actor, r RecordVisitRequest, date string) (Change, error) {
+	c := r.Community
+	cur, err := residentState(ctx, tx, c, r.ResidentID)
+	if err != nil {
+		return Change{}, err
 	}
-	return s.DB.WithTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM worker_estates WHERE community_id = $1 AND worker_id = $2", communityID, workerID); err != nil {
-			return err
+	if cur.movedOut {
+		return Change{}, civic.Errorf(civic.Invalid, "registry.resident_left", "resident %s has left the community", r.ResidentID)
+	}
+	// A visit by a worker holding the grant to a red resident is red-group
+	// care: workers without the grant never see it, so it moves only the
+	// real dates. Any other visit moves both: a worker without the grant
+	// visits a red resident as anyone else.
+	redCare := cur.red && SeesRed(by, c)
+	ch := Change{ID: civic.NewID(), At: s.Clock.Now()}
+	if _, err := tx.Exec(ctx, `INSERT INTO visits (community_id, id, resident_id, household_id, visit_date, visitor_id, visitor_name, method, notes, follow_up, created_at, red_care)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		c, ch.ID, r.ResidentID, cur.householdID, date, by.UserID, by.Name, r.Method, strings.TrimSpace(r.Notes), boolInt(r.FollowUp), db.Millis(ch.At), boolInt(redCare)); err != nil {
+		return Change{}, err
+	}
+	cur.lastVisit = max(cur.lastVisit, date)
+	if !redCare {
+		cur.shadowLast = max(cur.shadowLast, date)
+	}
+	st, err := settingsTx(ctx, tx, c)
+	if err != nil {
+		return Change{}, err
+	}
+	return ch, writeCare(ctx, tx, st, c, r.ResidentID, cur.colours, cur, !redCare)
+}
+
+// AssignEstatesRequest sets a worker's grid: the estates whose visits they keep.
+type AssignEstatesRequest struct {
+	Community string   `json:"community"`
+	Worker    string   `json:"worker"` // the worker's user id
+	Estates   []string `json:"estates"`
+}
+
+// AssignEstates sets a worker's grid, replacing the estates they had.
+func (s *Service) AssignEstates(ctx context.Context, by civic.Actor, key idem.Key, r AssignEstatesRequest) (ch Change, err error) {
+	defer civic.Wrap(&err, "registry.AssignEstates(%s)", r.Worker)
+	if err := by.May(r.Community, civic.RoleWorker); err != nil {
+		return ch, err
+	}
+	return idem.Run(ctx, s.Idem, op(r.Community, key, "registry.assign_estates", r), func(tx *db.Tx) (Change, error) {
+		if _, err := tx.Exec(ctx, "DELETE FROM worker_estates WHERE community_id = $1 AND worker_id = $2", r.Community, r.Worker); err != nil {
+			return Change{}, err
 		}
-		for _, e := range estateIDs {
-			if _, err := tx.Exec(ctx, "INSERT INTO worker_estates (community_id, worker_id, estate_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", communityID, workerID, e); err != nil {
+		for _, e := range r.Estates {
+			if _, err := tx.Exec(ctx, "INSERT INTO worker_estates (community_id, worker_id, estate_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", r.Community, r.Worker, e); err != nil {
 				if db.ErrorIs(err, db.ErrForeignKey) {
-					return notFound("estate", e)
+					return Change{}, notFound("estate", e)
 				}
-				return err
+				return Change{}, err
 			}
 		}
-		return nil
+		return Change{ID: r.Worker, At: s.Clock.Now()}, nil
 	})
 }
 

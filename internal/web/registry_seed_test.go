@@ -35,7 +35,7 @@ func seedRegistry(b *testing.B, d *db.DB, n int) (communityID string, estates []
 	}
 	w := civic.Actor{UserID: "seed", Name: "seed", Role: civic.RoleWorker, CommunityID: communityID}
 	for _, name := range registry.DemoEstates {
-		e, err := reg.CreateEstate(ctx, w, communityID, name, "")
+		e, err := reg.CreateEstate(ctx, w, newKey(), registry.CreateEstateRequest{Community: communityID, Name: name})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/importer"
 	"civicpoints/internal/registry"
 )
@@ -25,23 +26,21 @@ func init() {
 	AddPage(Page{Method: "POST", Path: "/worker/import/{job}/apply", Roles: workerOnly, Handler: (*Server).workerImportApply})
 }
 
-// importTimeout bounds one import running after its request has returned.
-const importTimeout = 30 * time.Minute
-
 type rowProblem struct {
 	Line           int
 	Column, Reason string
 }
 
 type workerImportData struct {
-	Job      *importJob
+	Job      *registry.ImportJob
 	Problems []rowProblem
 	Status   importStatus
 	Message  string // the translated outcome once finished
+	Key      string // the hidden key of the upload or the confirmation form
 }
 
 func (s *Server) workerImportForm(w http.ResponseWriter, r *http.Request) error {
-	return s.Render(w, r, "worker_import", workerImportData{})
+	return s.Render(w, r, "worker_import", workerImportData{Key: newFormKey()})
 }
 
 func (s *Server) workerImportTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -53,13 +52,17 @@ func (s *Server) workerImportTemplate(w http.ResponseWriter, r *http.Request) er
 func (s *Server) workerImportUpload(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	bad := func(err error) error {
-		return s.RenderStatus(w, r, http.StatusBadRequest, "worker_import", View{Error: i18n.Error(LangFrom(r.Context()), err), Data: workerImportData{}})
+		return s.RenderStatus(w, r, http.StatusBadRequest, "worker_import", View{Error: i18n.Error(LangFrom(r.Context()), err), Data: workerImportData{Key: newFormKey()}})
 	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		return bad(civic.Errorf(civic.Invalid, "registry.ui.import_no_file", "choose an xlsx or csv file (up to 50 MB)"))
 	}
 	defer file.Close()
+	key, err := idem.ParseKey(r.PostFormValue("key"))
+	if err != nil {
+		return bad(err)
+	}
 	rows, err := importer.Read(file, hdr.Size)
 	if err != nil {
 		if civic.ErrorCode(err) == civic.Invalid {
@@ -67,25 +70,23 @@ func (s *Server) workerImportUpload(w http.ResponseWriter, r *http.Request) erro
 		}
 		return err
 	}
-	plan, err := s.Registry.PlanImport(r.Context(), a, a.CommunityID, rows)
+	st, err := s.Registry.StageImport(r.Context(), a, key, registry.StageImportRequest{Community: a.CommunityID, FileName: hdr.Filename, Rows: rows})
 	if err != nil {
 		return err
 	}
-	j := &importJob{ID: civic.NewID(), CommunityID: a.CommunityID, UserID: a.UserID, FileName: hdr.Filename, Created: time.Now(), Plan: plan}
-	uploads.add(j)
-	s.Log.InfoContext(r.Context(), "import checked", "job", j.ID, "rows", plan.Total, "new", plan.New, "bad", len(plan.Errors))
-	http.Redirect(w, r, "/worker/import/"+j.ID, http.StatusSeeOther)
+	s.Log.InfoContext(r.Context(), "import checked", "job", st.Job, "rows", st.Total, "new", st.New, "bad", st.Bad)
+	http.Redirect(w, r, "/worker/import/"+st.Job, http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) workerImportJob(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	j, err := uploads.get(a, r.PathValue("job"))
+	j, err := s.Registry.ImportJob(r.Context(), a, a.CommunityID, r.PathValue("job"))
 	if err != nil {
 		return err
 	}
 	lang := LangFrom(r.Context())
-	d := workerImportData{Job: j, Status: j.status()}
+	d := workerImportData{Job: &j, Status: statusOf(j), Key: newFormKey()}
 	for _, e := range j.Plan.Errors {
 		d.Problems = append(d.Problems, rowProblem{Line: e.Line, Column: columnLabel(lang, e.Field), Reason: i18n.Error(lang, e.Err)})
 	}
@@ -105,43 +106,60 @@ func (s *Server) workerImportJob(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, "worker_import_job", d)
 }
 
+// workerImportApply confirms an upload. The import outlives this request:
+// the request waits only until the registry has claimed the job (from then
+// on every server's job page shows it running) or refused it, then
+// redirects to the job's page.
 func (s *Server) workerImportApply(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	j, err := uploads.get(a, r.PathValue("job"))
+	key, err := idem.ParseKey(r.PostFormValue("key"))
 	if err != nil {
 		return err
 	}
-	validOnly := r.PostFormValue("valid_only") == "1"
-	if len(j.Plan.Errors) > 0 && !validOnly {
-		return civic.Errorf(civic.Invalid, "registry.import_has_errors", "the file has %d bad row(s): fix them, or choose to import only the valid rows", len(j.Plan.Errors))
+	req := registry.ApplyImportRequest{Community: a.CommunityID, Job: r.PathValue("job"), ValidOnly: r.PostFormValue("valid_only") == "1"}
+	started, done := make(chan struct{}), make(chan error, 1)
+	ctx := registry.WithImportWatch(context.WithoutCancel(r.Context()), registry.ImportWatch{Started: func() { close(started) }})
+	go s.runImport(ctx, a, key, req, done)
+	select {
+	case <-started:
+	case err := <-done:
+		select {
+		case <-started: // claimed, and already finished: its page tells how
+		default:
+			// Refused before the claim. Already confirmed (a second click,
+			// another tab): the job's page shows how it goes.
+			if e := civic.AsError(err); err != nil && (e == nil || e.Key != "registry.import_started") {
+				return err
+			}
+		}
 	}
-	if j.start(validOnly) {
-		go s.runImport(a, j, validOnly)
-	}
-	http.Redirect(w, r, "/worker/import/"+j.ID, http.StatusSeeOther)
+	http.Redirect(w, r, "/worker/import/"+req.Job, http.StatusSeeOther)
 	return nil
 }
 
-// runImport applies a checked plan after the request that confirmed it
-// returned, recording progress on the job.
-func (s *Server) runImport(a civic.Actor, j *importJob, validOnly bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), importTimeout)
+// runImport runs the import command after the request that confirmed it
+// may have returned, bounded by registry.ImportTimeout. The outcome is the
+// job's (the registry records it); this only logs it.
+func (s *Server) runImport(ctx context.Context, a civic.Actor, key idem.Key, req registry.ApplyImportRequest, done chan<- error) {
+	ctx, cancel := context.WithTimeout(ctx, registry.ImportTimeout)
 	defer cancel()
-	start := time.Now()
 	var res registry.ImportResult
 	var err error
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("import panicked: %v", p) // an internal error: the page says only that something failed
+			err = fmt.Errorf("import panicked: %v", p) // the registry marked the job failed; the page says only that something failed
 		}
-		j.finish(res, err, time.Since(start))
-		if err != nil {
-			s.Log.Error("import failed", "job", j.ID, "err", err)
-		} else {
-			s.Log.Info("import applied", "job", j.ID, "added", res.Added, "elapsed", time.Since(start))
+		switch {
+		case err == nil:
+			s.Log.Info("import applied", "job", req.Job, "added", res.Added)
+		case civic.ErrorCode(err) == civic.Internal:
+			s.Log.Error("import failed", "job", req.Job, "err", err)
+		default:
+			s.Log.Info("import refused", "job", req.Job, "err", err)
 		}
+		done <- err
 	}()
-	res, err = s.Registry.ApplyImport(ctx, a, j.Plan, validOnly, j.progress)
+	res, err = s.Registry.ApplyImport(ctx, a, key, req)
 }
 
 // columnLabel names a file column in the page language: the template's

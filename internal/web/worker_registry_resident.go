@@ -5,6 +5,7 @@ import (
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -28,6 +29,9 @@ type workerResidentData struct {
 	NextVisit string
 	Today     string
 	Why       string
+	// The hidden keys of the visit and red forms, new on every rendering:
+	// a resent form replays its first answer instead of writing twice.
+	VisitKey, RedKey string
 }
 
 // residentPage renders a resident's record; rec is the record already read
@@ -47,6 +51,7 @@ func (s *Server) residentPage(w http.ResponseWriter, r *http.Request, status int
 	d.CanRed = registry.SeesRed(a, a.CommunityID)
 	d.IsRed = d.Resident.Colours.Has(registry.Red)
 	d.Today = registry.Today(s.Clock.Now()).Format("2006-01-02")
+	d.VisitKey, d.RedKey = newFormKey(), newFormKey()
 	if r.URL.Query().Get("done") == "visit" {
 		flash = s.T(r, "registry.ui.visit_recorded")
 	}
@@ -78,7 +83,11 @@ func (s *Server) workerResidentOpen(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) workerResidentRed(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	id := r.PathValue("id")
-	err := s.Registry.SetRed(r.Context(), a, a.CommunityID, id, r.PostFormValue("red") == "1", r.PostFormValue("reason"))
+	key, err := idem.ParseKey(r.PostFormValue("key"))
+	if err == nil {
+		_, err = s.Registry.SetRed(r.Context(), a, key, registry.SetRedRequest{Community: a.CommunityID, Resident: id,
+			Red: r.PostFormValue("red") == "1", Reason: r.PostFormValue("reason")})
+	}
 	if err != nil {
 		return s.formError(w, r, err, func(status int, msg string) error {
 			return s.residentPage(w, r, status, nil, workerResidentData{}, "", msg)

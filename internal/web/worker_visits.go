@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"civicpoints/internal/civic"
+	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
@@ -17,11 +18,17 @@ func init() {
 	AddPage(Page{Method: "POST", Path: "/worker/visits", Roles: workerOnly, Handler: (*Server).workerRecordVisit})
 }
 
+// dueRow is a due visit with the hidden key of its quick visit form.
+type dueRow struct {
+	registry.DueVisit
+	Key string
+}
+
 type workerVisitsData struct {
 	Scope    string // mine, all, or an estate id
 	Estates  []registry.Estate
 	HasOwn   bool
-	Due      []registry.DueVisit
+	Due      []dueRow
 	Next     string
 	Today    string
 	Recorded bool
@@ -55,9 +62,12 @@ func (s *Server) workerVisits(w http.ResponseWriter, r *http.Request) error {
 			estates = append(estates, e.ID)
 		}
 	}
-	var next string
-	if d.Due, next, err = s.dueAcross(ctx, a, estates, q.Get("cursor")); err != nil {
+	due, next, err := s.dueAcross(ctx, a, estates, q.Get("cursor"))
+	if err != nil {
 		return err
+	}
+	for _, v := range due {
+		d.Due = append(d.Due, dueRow{DueVisit: v, Key: newFormKey()})
 	}
 	d.Next = nextURL(r, "cursor", next)
 	d.Recorded = q.Get("done") == "visit"
@@ -79,13 +89,17 @@ func (s *Server) dueAcross(ctx context.Context, a civic.Actor, estates []string,
 
 func (s *Server) workerRecordVisit(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	_, err := s.Registry.RecordVisit(r.Context(), a, a.CommunityID, registry.NewVisit{
+	key, err := idem.ParseKey(r.PostFormValue("key"))
+	if err != nil {
+		return err
+	}
+	_, err = s.Registry.RecordVisit(r.Context(), a, key, registry.RecordVisitRequest{Community: a.CommunityID, NewVisit: registry.NewVisit{
 		ResidentID: r.PostFormValue("resident"),
 		Date:       r.PostFormValue("date"),
 		Method:     r.PostFormValue("method"),
 		Notes:      r.PostFormValue("notes"),
 		FollowUp:   r.PostFormValue("follow_up") == "1",
-	})
+	}})
 	if err != nil {
 		return err
 	}

@@ -22,14 +22,14 @@ func redTwin(t *testing.T, srv *registryWorld) (twin, liHome, twinHome string) {
 	ctx := context.Background()
 	reg, c := srv.App.Registry, srv.CommunityID
 	grant := civic.Actor{UserID: "seed", Name: "种子社工", Role: civic.RoleWorker, CommunityID: c, Grants: []string{registry.GrantRed}}
-	h, err := reg.CreateHousehold(ctx, grant, c, registry.Household{EstateID: srv.Riverside, Building: "9", Room: "601"})
+	h, err := reg.CreateHousehold(ctx, grant, newKey(), registry.CreateHouseholdRequest{Community: c, Estate: srv.Riverside, Building: "9", Room: "601"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if twin, err = reg.CreateResident(ctx, grant, c, registry.NewResident{HouseholdID: h.ID, Name: "王强", Gender: "男", BirthDate: "1979-09-09", Relation: "户主"}); err != nil {
+	if twin, err = idOf(reg.CreateResident(ctx, grant, newKey(), registry.CreateResidentRequest{Community: c, NewResident: registry.NewResident{HouseholdID: h.ID, Name: "王强", Gender: "男", BirthDate: "1979-09-09", Relation: "户主"}})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reg.RecordVisit(ctx, grant, c, registry.NewVisit{ResidentID: srv.Li, Method: "door", Notes: "重点人员走访"}); err != nil {
+	if _, err := reg.RecordVisit(ctx, grant, newKey(), registry.RecordVisitRequest{Community: c, NewVisit: registry.NewVisit{ResidentID: srv.Li, Method: "door", Notes: "重点人员走访"}}); err != nil {
 		t.Fatal(err)
 	}
 	li, err := reg.Resident(ctx, grant, c, srv.Li)

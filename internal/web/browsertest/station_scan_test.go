@@ -23,15 +23,15 @@ func TestCounterFailedScanClearsTheField(t *testing.T) {
 	srv := NewServer(t)
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
 	reg := srv.App.Registry
-	e, err := reg.CreateEstate(ctx, w, srv.CommunityID, "春江花园", "")
+	e, err := reg.CreateEstate(ctx, w, newKey(), registry.CreateEstateRequest{Community: srv.CommunityID, Name: "春江花园"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := reg.CreateHousehold(ctx, w, srv.CommunityID, registry.Household{EstateID: e.ID, Building: "1", Room: "101"})
+	h, err := reg.CreateHousehold(ctx, w, newKey(), registry.CreateHouseholdRequest{Community: srv.CommunityID, Estate: e.ID, Building: "1", Room: "101"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rid, err := reg.CreateResident(ctx, w, srv.CommunityID, registry.NewResident{HouseholdID: h.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-01-01"})
+	rid, err := idOf(reg.CreateResident(ctx, w, newKey(), registry.CreateResidentRequest{Community: srv.CommunityID, NewResident: registry.NewResident{HouseholdID: h.ID, Name: "毛小波", Gender: "男", BirthDate: "1950-01-01"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
