@@ -40,19 +40,6 @@ type App struct {
 	Station *station.Service
 	// Codes issues and verifies residents' credit codes.
 	Codes *credit.Codes
-	// VerifyCode resolves a scanned resident code to the resident for the
-	// station counter; nil means the credit service's Verify (tests replace it).
-	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
-}
-
-// verifyCode reads VerifyCode when called, so it can be wired after the
-// handler is built.
-func (a *App) verifyCode(ctx context.Context, communityID, payload string) (string, error) {
-	if a.VerifyCode != nil {
-		return a.VerifyCode(ctx, communityID, payload)
-	}
-	v, err := a.Codes.Verify(ctx, communityID, payload)
-	return v.ResidentID, err
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -94,11 +81,11 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.Batch = db.NewBatcher(d, batchWriters, batchSize)
 	a.Codes = credit.NewCodes(d, clock, a.Registry)
 	// Workers scan residents' codes at activities through the same check as
-	// the station counter (VerifyCode when set, else credit's Verify).
+	// the station counter: the credit service's.
 	a.Idem = idem.New(d, a.Batch, clock)
 	a.Registry.Idem = a.Idem // one store for every command
 	a.Ledger = ledger.New(d, a.Idem)
-	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger, a.Idem)
+	a.Earning = earning.New(d, clock, a.Registry, a.Codes, a.Batch, a.Ledger, a.Idem)
 	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)
 	wireUndos(a.Ledger)
 	return a

@@ -101,24 +101,28 @@ func (r AttendRequest) may(by civic.Actor) error {
 	return civic.Errorf(civic.Invalid, "earning.bad_method", "unknown attendance method %q", string(r.Method))
 }
 
-// shard is the resident whose points a check-out moves, when the request
-// names them; a scanned code names them only once it is read, so a scan
-// runs on the community's writer.
-func (r AttendRequest) shard() idem.Shard {
-	if r.Method == Scan {
-		return idem.Community(r.Community)
+// shard is the resident whose points a check-out moves.
+func (r AttendRequest) shard() idem.Shard { return idem.Resident(r.Community, r.Resident) }
+
+// scanned reads a scanned code before the command's transaction: the code
+// check reads (and on first use creates) the community's key, which must not
+// wait for the writer the transaction holds. The resident it names joins the
+// request, so the same code sent again is the same request.
+func (s *Service) scanned(ctx context.Context, r AttendRequest) (AttendRequest, error) {
+	if r.Method != Scan {
+		return r, nil
 	}
-	return idem.Resident(r.Community, r.Resident)
+	if s.Codes == nil {
+		return r, civic.Errorf(civic.Unavailable, "earning.no_scanning", "scanning resident codes is not available; tick the list instead")
+	}
+	rid, err := s.Codes.ResidentFromCode(ctx, r.Community, r.Code)
+	r.Resident = rid
+	return r, err
 }
 
 // who resolves the resident the request is for, checking the code it carries.
 func (s *Service) who(ctx context.Context, tx *db.Tx, r AttendRequest) (string, error) {
 	switch r.Method {
-	case Scan:
-		if s.Codes == nil {
-			return "", civic.Errorf(civic.Unavailable, "earning.no_scanning", "scanning resident codes is not available; tick the list instead")
-		}
-		return s.Codes.ResidentFromCode(ctx, r.Community, r.Code)
 	case Code:
 		return r.Resident, s.checkCode(ctx, tx, r.Community, r.Activity, r.Code)
 	}
@@ -130,6 +134,10 @@ func (s *Service) who(ctx context.Context, tx *db.Tx, r AttendRequest) (string, 
 func (s *Service) CheckIn(ctx context.Context, by civic.Actor, key idem.Key, r AttendRequest) (u SignUp, err error) {
 	defer civic.Wrap(&err, "earning.CheckIn(%s, %s)", r.Activity, r.Method)
 	if err := r.may(by); err != nil {
+		return u, err
+	}
+	r, err = s.scanned(ctx, r)
+	if err != nil {
 		return u, err
 	}
 	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.check_in",
@@ -200,6 +208,10 @@ func (s *Service) checkInTx(ctx context.Context, tx *db.Tx, r AttendRequest) (u 
 func (s *Service) CheckOut(ctx context.Context, by civic.Actor, key idem.Key, r AttendRequest) (u SignUp, err error) {
 	defer civic.Wrap(&err, "earning.CheckOut(%s, %s)", r.Activity, r.Method)
 	if err := r.may(by); err != nil {
+		return u, err
+	}
+	r, err = s.scanned(ctx, r)
+	if err != nil {
 		return u, err
 	}
 	return idem.Run(ctx, s.Idem, idem.Op{Community: r.Community, Key: key, Command: "earning.check_out",

@@ -76,7 +76,7 @@ func (s *Server) clerkCounterScan(w http.ResponseWriter, r *http.Request) error 
 	if d.Code == "" {
 		return s.counterError(w, r, counterData{}, civic.Errorf(civic.Invalid, "station.code_empty", "scan or type the code"))
 	}
-	residentID, err := s.VerifyCode(r.Context(), a.CommunityID, d.Code)
+	residentID, err := s.Codes.ResidentFromCode(r.Context(), a.CommunityID, d.Code)
 	if err != nil {
 		return s.counterError(w, r, counterData{}, err)
 	}

@@ -5,7 +5,6 @@
 package web
 
 import (
-	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -42,18 +41,16 @@ type Options struct {
 	// Ledger reverses transfers with every capability's undo wired.
 	Ledger *ledger.Service
 
-	// Station pages: masked names, group commit for point-moving forms, and
-	// the resident code check at the counter (nil until credit is wired:
-	// the counter then says scanning is unavailable).
-	Registry   *registry.Service
-	Batch      *db.Batcher
-	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
+	// Station pages: masked names, and group commit for point-moving forms.
+	Registry *registry.Service
+	Batch    *db.Batcher
 
 	// Station pages: the station's commands (counter, shop, stock,
 	// donations, pickups, settings).
 	Station *station.Service
 
-	// Registry pages: the resident's rotating code and printed cards.
+	// Registry pages: the resident's rotating code and printed cards; the
+	// counter checks scanned codes with it.
 	Codes *credit.Codes
 }
 

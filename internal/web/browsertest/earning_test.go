@@ -29,18 +29,15 @@ func earningServer(t *testing.T) (*Server, string) {
 	t.Helper()
 	ctx := context.Background()
 	srv := NewServer(t)
-	u, err := srv.App.Auth.UserByUsername(ctx, "resident")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rid := srv.RegisterResident(t)
 	srv.App.Earning.Residents = everyoneActive{}
-	if err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error { return ledger.OpenAccount(ctx, tx, srv.CommunityID, u.ResidentID) }); err != nil {
+	if err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error { return ledger.OpenAccount(ctx, tx, srv.CommunityID, rid) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.App.Earning.SeedDefaults(ctx, srv.CommunityID); err != nil {
 		t.Fatal(err)
 	}
-	return srv, u.ResidentID
+	return srv, rid
 }
 
 func TestResidentSeesPointsAndReversalReason(t *testing.T) {

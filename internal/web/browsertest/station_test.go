@@ -1,6 +1,8 @@
 package browsertest
 
 import (
+	"civicpoints/internal/credit"
+	"civicpoints/internal/registry"
 	"context"
 	"regexp"
 	"strings"
@@ -25,13 +27,9 @@ func stationServer(t *testing.T) (srv *Server, rid string, rice, oil station.Goo
 	t.Helper()
 	ctx := context.Background()
 	srv = NewServer(t)
-	u, err := srv.App.Auth.UserByUsername(ctx, "resident")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rid = u.ResidentID
+	rid = srv.RegisterResident(t)
 	w := civic.Actor{UserID: "w", Name: "王社工", Role: civic.RoleWorker, CommunityID: srv.CommunityID}
-	err = srv.App.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
+	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
 		if err = ledger.OpenAccount(ctx, tx, srv.CommunityID, rid); err != nil {
 			return err
 		}
@@ -48,17 +46,6 @@ func stationServer(t *testing.T) (srv *Server, rid string, rice, oil station.Goo
 	if oil, err = srv.App.Station.CreateGood(ctx, w, "seed-oil", station.CreateGoodRequest{Community: srv.CommunityID, Name: "菜籽油 1.8L", Unit: "桶",
 		Category: "oil", Points: 30, Stock: 1}); err != nil {
 		t.Fatal(err)
-	}
-	srv.App.VerifyCode = func(_ context.Context, communityID, payload string) (string, error) {
-		switch payload {
-		case "CP1-GOOD":
-			return rid, nil
-		case "CP1-EXPIRED":
-			return "", civic.Errorf(civic.Invalid, "credit.code_expired", "the code has expired: ask the resident to refresh it")
-		case "CP1-OTHER":
-			return "", civic.Errorf(civic.Forbidden, "credit.code_other_community", "the code belongs to another community")
-		}
-		return "", civic.Errorf(civic.Invalid, "credit.code_malformed", "this is not a resident code")
 	}
 	return srv, rid, rice, oil
 }
@@ -110,7 +97,8 @@ func TestCounterRedemption(t *testing.T) {
 	Do(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	srv.Login(t, tab, "clerk")
 
-	for code, want := range map[string]string{"CP1-EXPIRED": "已过期", "CP1-OTHER": "其他社区", "garbage": "CP1"} {
+	expired, other := expiredCode(t, srv, rid), otherCommunityCode(t, srv)
+	for code, want := range map[string]string{expired: "已过期", other: "其他社区", "garbage": "CP1"} {
 		scanCode(t, tab, srv, code)
 		got := Text(t, tab, "#error")
 		if want == "CP1" {
@@ -120,7 +108,7 @@ func TestCounterRedemption(t *testing.T) {
 			t.Errorf("code %s: error %q, want it to mention %q", code, got, want)
 		}
 	}
-	scanCode(t, tab, srv, "CP1-GOOD")
+	scanCode(t, tab, srv, srv.Code(t, rid))
 	if got := Text(t, tab, "#balance"); got != "200" {
 		t.Fatalf("balance shown %q, want 200", got)
 	}
@@ -353,4 +341,37 @@ func TestClerkEditsAGood(t *testing.T) {
 			t.Fatalf("a good off offer is still listed in the shop")
 		}
 	}
+}
+
+// expiredCode is a real code of the resident, issued an hour ago.
+func expiredCode(t *testing.T, srv *Server, rid string) string {
+	t.Helper()
+	past := credit.NewCodes(srv.App.DB, civic.NewFixedClock(time.Now().Add(-time.Hour)), srv.App.Registry)
+	code, _, err := past.Rotating(context.Background(), srv.CommunityID, rid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// otherCommunityCode is a real, current code of a resident of another
+// community of the installation.
+func otherCommunityCode(t *testing.T, srv *Server) string {
+	t.Helper()
+	ctx := context.Background()
+	var other string
+	err := srv.App.DB.WithTx(ctx, func(tx *db.Tx) error {
+		c, err := registry.CreateCommunity(ctx, tx, registry.Community{Slug: "qita", Name: "其他社区", District: "衢江区", PointsName: "其他分", CreatedAt: time.Now()})
+		other = c.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := demoResident(t, srv.App, other)
+	code, _, err := srv.App.Codes.Rotating(ctx, other, rid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
