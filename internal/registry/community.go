@@ -73,6 +73,9 @@ func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return c, err
 	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = tx.Now()
+	}
 	_, err = tx.Exec(ctx, "INSERT INTO communities (id, slug, name, district, points_name, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
 		c.ID, c.Slug, c.Name, c.District, c.PointsName, db.Millis(c.CreatedAt))
 	return c, err
