@@ -66,21 +66,14 @@ func (db *DB) Pending(ctx context.Context) ([]Migration, error) {
 	if err != nil {
 		return nil, err
 	}
-	applied := map[int]bool{}
 	rows, err := db.W.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	versions, err := Collect(rows, err, func(r Scanner) (v int, err error) { err = r.Scan(&v); return v, err })
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
+	applied := map[int]bool{}
+	for _, v := range versions {
 		applied[v] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	var pending []Migration
 	for _, m := range all {
