@@ -148,7 +148,9 @@ func look(ctx context.Context, s *Service, viewer civic.Actor, c, estate, househ
 // gets red-group care visits from a worker holding the grant, is made red
 // and perhaps red again no longer.
 func TestWorkerWithoutGrantCannotTellRed(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		t.Parallel() // each engine owns its database; the longest test of the package
 		ctx := context.Background()
 		f := setup(t, d)
 		clock := civic.NewFixedClock(testNow)
