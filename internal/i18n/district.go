@@ -1,0 +1,43 @@
+package i18n
+
+// Districts, their communities and the district office's pages.
+func init() {
+	Add(map[string][2]string{
+		"civic.other_district":             {"这属于另一个区", "This belongs to another district"},
+		"api.other_district":               {"此令牌属于另一个区", "This token belongs to another district"},
+		"auth.needs_district":              {"区级用户或令牌必须属于一个区：请指定", "A district user or token belongs to a district: name it"},
+		"district.not_found":               {"没有区 %q", "No district %q"},
+		"district.bad_slug":                {"标识 %q 须为 2–40 个小写字母、数字或连字符，并以字母或数字开头", "The slug %q must be 2 to 40 lower-case letters, digits or hyphens, starting with a letter or digit"},
+		"district.name_required":           {"请填写名称", "A name is required"},
+		"district.name_long":               {"名称最多 %d 个字，现有 %d 个", "A name may have at most %d characters, not %d"},
+		"district.points_name_required":    {"请填写社区对积分的叫法，例如“春江分”", "Say what the community calls its points, such as 春江分"},
+		"district.points_name_long":        {"积分名称最多 %d 个字，现有 %d 个", "A points name may have at most %d characters, not %d"},
+		"district.slug_taken":              {"标识 %s 已是“%s”", "The slug %s is the district %s already"},
+		"district.community_elsewhere":     {"标识 %s 已是另一个区的社区", "The slug %s is a community of another district already"},
+		"district.name_district":           {"请用 --district 指定社区所属的区", "Name the community's district with --district"},
+		"district.token_role":              {"区级令牌的角色只能是区信用办或商户，不能是 %s", "A district token acts as district or merchant, not %s"},
+		"district.token_scope":             {"请指定社区或区，不能同时指定", "Name a community or a district, not both"},
+		"web.nav.district_communities":     {"辖区社区", "Communities"},
+		"web.nav.district_rules":           {"信用规则", "Credit rules"},
+		"web.district.communities.title":   {"辖区社区", "The district's communities"},
+		"web.district.communities.intro":   {"%s 的社区。新建社区时会同时创建其第一个社工账号，密码只显示一次。", "The communities of %s. A new community comes with its first worker login; its password is shown once."},
+		"web.district.communities.none":    {"本区还没有社区。", "This district has no communities yet."},
+		"web.district.col.slug":            {"标识", "Slug"},
+		"web.district.col.name":            {"社区", "Community"},
+		"web.district.col.points":          {"积分名称", "Points name"},
+		"web.district.col.created":         {"创建时间", "Created"},
+		"web.district.new.title":           {"新建社区", "New community"},
+		"web.district.new.slug":            {"标识（小写字母、数字、连字符）", "Slug (lower-case letters, digits, hyphens)"},
+		"web.district.new.name":            {"社区名称", "Community name"},
+		"web.district.new.points_name":     {"积分名称（例如 春江分）", "Points name (such as 春江分)"},
+		"web.district.new.worker_username": {"第一个社工的用户名", "First worker's username"},
+		"web.district.new.worker_name":     {"第一个社工的姓名", "First worker's name"},
+		"web.district.new.submit":          {"创建社区和社工账号", "Create the community and the worker login"},
+		"web.district.created.title":       {"社区已创建", "Community created"},
+		"web.district.created.login":       {"社工账号 %s 的初始密码（只显示这一次，请转交并提醒其登录后修改）：", "The first password of the worker login %s (shown this once only: hand it over and ask them to change it):"},
+		"web.district.created.replayed":    {"此社区已创建，密码只在第一次显示。", "This community was already created; its password was shown once."},
+		"web.district.created.existed":     {"标识 %s 已是本区的社区，未新建账号。", "The slug %s is already a community of this district; no login was made."},
+		"web.district.created.back":        {"返回辖区社区", "Back to the communities"},
+		"web.district.no_district":         {"此账号未分配到任何区，请联系管理员。", "This login belongs to no district: ask an administrator."},
+	})
+}
