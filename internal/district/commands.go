@@ -201,7 +201,7 @@ func (s *Service) createCommunityTx(ctx context.Context, tx *db.Tx, by civic.Act
 }
 
 // audit files a district office's change under the community it concerns
-// ('' for the district itself).
+// (” for the district itself).
 func audit(ctx context.Context, tx *db.Tx, by civic.Actor, communityID, action, kind, subject, reason string) error {
 	e := auth.EntryFor(by, action, kind, subject, reason, tx.Now())
 	e.CommunityID = communityID

@@ -32,6 +32,9 @@ type creditCard struct {
 
 func (s *Server) creditCard(ctx context.Context, a civic.Actor) (*creditCard, error) {
 	st, err := s.Credit.Standing(ctx, a.CommunityID, a.ResidentID)
+	if civic.ErrorCode(err) == civic.NotFound {
+		return nil, nil // no points account (yet): the pages show no card
+	}
 	if err != nil {
 		return nil, err
 	}
