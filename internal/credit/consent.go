@@ -108,7 +108,7 @@ func setConsentTx(ctx context.Context, tx *db.Tx, by civic.Actor, r ConsentReque
 	_, err := tx.Exec(ctx, `INSERT INTO credit_consents (community_id, id, resident_id, purpose, seq, granted, at, actor_id, actor_name,
 		actor_role, paper, reason) SELECT $1, $2, $3, $4, COALESCE(MAX(seq), 0) + 1, CAST($5 AS INTEGER), CAST($6 AS BIGINT), $7, $8, $9,
 		CAST($10 AS INTEGER), $11
-		FROM credit_consents WHERE community_id = $1 AND resident_id = $3 AND purpose = $4`,
+		FROM credit_consents WHERE community_id = $1 AND resident_id = $3`,
 		r.Community, c.ID, r.Resident, string(r.Purpose), boolInt(r.Grant), db.Millis(c.At), by.UserID, by.Name,
 		string(by.Role), boolInt(r.Paper), r.Reason)
 	if err != nil || by.Role != civic.RoleWorker {
@@ -166,7 +166,7 @@ func (s *Service) Consents(ctx context.Context, communityID, residentID string) 
 func (s *Service) ConsentHistory(ctx context.Context, communityID, residentID string, limit int) (_ []Consent, err error) {
 	defer civic.Wrap(&err, "credit.ConsentHistory(%s)", residentID)
 	rows, err := s.DB.Query(ctx, "SELECT "+consentCols+` FROM credit_consents WHERE community_id = $1 AND resident_id = $2
-		ORDER BY at DESC, seq DESC LIMIT $3`, communityID, residentID, limit)
+		ORDER BY seq DESC LIMIT $3`, communityID, residentID, limit)
 	return db.Collect(rows, err, scanConsent)
 }
 

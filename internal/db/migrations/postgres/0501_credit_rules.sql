@@ -62,7 +62,7 @@ CREATE TRIGGER credit_level_events_append_only BEFORE UPDATE OR DELETE ON credit
 
 -- Consent to credit use (信用授权), per purpose: 'merchants' (discounts at
 -- merchants) and 'reports' (evaluations and applications). Every grant and
--- withdrawal is a row; the latest (highest seq) per purpose is in force.
+-- withdrawal is a row, numbered per resident (seq); the latest per purpose is in force.
 CREATE TABLE credit_consents (
     community_id TEXT    NOT NULL,
     id           TEXT    NOT NULL,
@@ -78,7 +78,7 @@ CREATE TABLE credit_consents (
     reason       TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (community_id, id)
 );
-CREATE UNIQUE INDEX credit_consents_seq ON credit_consents (community_id, resident_id, purpose, seq);
-CREATE INDEX credit_consents_history ON credit_consents (community_id, resident_id, at);
+CREATE UNIQUE INDEX credit_consents_seq ON credit_consents (community_id, resident_id, seq);
+CREATE INDEX credit_consents_purpose ON credit_consents (community_id, resident_id, purpose, seq);
 CREATE TRIGGER credit_consents_append_only BEFORE UPDATE OR DELETE ON credit_consents
     FOR EACH ROW EXECUTE FUNCTION credit_append_only();

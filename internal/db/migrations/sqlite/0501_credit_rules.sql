@@ -56,7 +56,7 @@ CREATE TRIGGER credit_level_events_no_delete BEFORE DELETE ON credit_level_event
 
 -- Consent to credit use (信用授权), per purpose: 'merchants' (discounts at
 -- merchants) and 'reports' (evaluations and applications). Every grant and
--- withdrawal is a row; the latest (highest seq) per purpose is in force.
+-- withdrawal is a row, numbered per resident (seq); the latest per purpose is in force.
 CREATE TABLE credit_consents (
     community_id TEXT    NOT NULL,
     id           TEXT    NOT NULL,
@@ -72,7 +72,7 @@ CREATE TABLE credit_consents (
     reason       TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (community_id, id)
 );
-CREATE UNIQUE INDEX credit_consents_seq ON credit_consents (community_id, resident_id, purpose, seq);
-CREATE INDEX credit_consents_history ON credit_consents (community_id, resident_id, at);
+CREATE UNIQUE INDEX credit_consents_seq ON credit_consents (community_id, resident_id, seq);
+CREATE INDEX credit_consents_purpose ON credit_consents (community_id, resident_id, purpose, seq);
 CREATE TRIGGER credit_consents_no_update BEFORE UPDATE ON credit_consents BEGIN SELECT RAISE(ABORT, 'append_only'); END;
 CREATE TRIGGER credit_consents_no_delete BEFORE DELETE ON credit_consents BEGIN SELECT RAISE(ABORT, 'append_only'); END;
