@@ -104,7 +104,8 @@ func trimAll(in []string) (out []string) {
 }
 
 // SetRules adds a version of the district's credit rules, in force from
-// its effective date. It never changes a version: the past stays as it was
+// 00:00 (Asia/Shanghai) of its effective date, or from now when that is
+// today. It never changes a version: the past stays as it was
 // (a date before today is refused), and a resident's level on any day is the
 // version in force that day applied to their earned total then. On the
 // effective date the jobs record the level changes it causes (ApplyDue).
@@ -131,6 +132,11 @@ func (s *Service) SetRules(ctx context.Context, by civic.Actor, key idem.Key, r 
 func (s *Service) setRulesTx(ctx context.Context, tx *db.Tx, by civic.Actor, r Rules) (Rules, error) {
 	if today := shanghaiDay(tx.Now()); r.EffectiveFrom < today {
 		return r, civic.Errorf(civic.Invalid, "credit.effective_past", "the effective date %s has passed: a change takes effect today (%s) or later, never in the past", r.EffectiveFrom, today)
+	}
+	// A version dated today begins now, not at the day's midnight: hours
+	// already past keep the rules they had.
+	if now := tx.Now(); r.EffectiveAt.Before(now) {
+		r.EffectiveAt = now
 	}
 	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) + 1 FROM credit_rule_versions WHERE district_id = $1", r.DistrictID).Scan(&r.Version); err != nil {
 		return r, err
