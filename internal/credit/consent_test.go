@@ -21,7 +21,7 @@ func TestConsentGate(t *testing.T) {
 		a, _ := newApp(t, d)
 		p := newPlace(t, a)
 		adult := p.resident(t, a, "毛小波", "1960-05-01")
-		minor := p.resident(t, a, "毛小青", "2010-03-02") // 15 on 2025-06-01
+		minor := p.resident(t, a, "毛小青", "2010-03-02")   // 15 on 2025-06-01
 		turning := p.resident(t, a, "毛小红", "2007-06-01") // 18 today
 		me := func(r string) civic.Actor {
 			return civic.Actor{UserID: "u-" + r, Name: "居民", Role: civic.RoleResident, CommunityID: p.Community, ResidentID: r}

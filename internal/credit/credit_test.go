@@ -154,7 +154,11 @@ func TestRulesBelongToTheirDistrict(t *testing.T) {
 		}{
 			{"another district's rules", office, func() credit.SetRulesRequest { r := good; r.District = west.District; return r }, "civic.other_district"},
 			{"a worker", east.Worker, func() credit.SetRulesRequest { r := good; r.District = east.District; return r }, "civic.other_district"},
-			{"two levels", office, func() credit.SetRulesRequest { r := ladder(20, 0, 5); r.District, r.EffectiveFrom = east.District, "2025-06-01"; return r }, "credit.levels_count"},
+			{"two levels", office, func() credit.SetRulesRequest {
+				r := ladder(20, 0, 5)
+				r.District, r.EffectiveFrom = east.District, "2025-06-01"
+				return r
+			}, "credit.levels_count"},
 			{"eleven levels", office, func() credit.SetRulesRequest {
 				r := good
 				r.District = east.District
@@ -164,10 +168,26 @@ func TestRulesBelongToTheirDistrict(t *testing.T) {
 				}
 				return r
 			}, "credit.levels_count"},
-			{"lowest above zero", office, func() credit.SetRulesRequest { r := ladder(20, 1, 5, 9); r.District, r.EffectiveFrom = east.District, "2025-06-01"; return r }, "credit.lowest_zero"},
-			{"not rising", office, func() credit.SetRulesRequest { r := ladder(20, 0, 5, 5); r.District, r.EffectiveFrom = east.District, "2025-06-01"; return r }, "credit.thresholds_rise"},
-			{"rate zero", office, func() credit.SetRulesRequest { r := ladder(0, 0, 5, 9); r.District, r.EffectiveFrom = east.District, "2025-06-01"; return r }, "credit.rate_range"},
-			{"bad date", office, func() credit.SetRulesRequest { r := good; r.District, r.EffectiveFrom = east.District, "next week"; return r }, "credit.effective_date"},
+			{"lowest above zero", office, func() credit.SetRulesRequest {
+				r := ladder(20, 1, 5, 9)
+				r.District, r.EffectiveFrom = east.District, "2025-06-01"
+				return r
+			}, "credit.lowest_zero"},
+			{"not rising", office, func() credit.SetRulesRequest {
+				r := ladder(20, 0, 5, 5)
+				r.District, r.EffectiveFrom = east.District, "2025-06-01"
+				return r
+			}, "credit.thresholds_rise"},
+			{"rate zero", office, func() credit.SetRulesRequest {
+				r := ladder(0, 0, 5, 9)
+				r.District, r.EffectiveFrom = east.District, "2025-06-01"
+				return r
+			}, "credit.rate_range"},
+			{"bad date", office, func() credit.SetRulesRequest {
+				r := good
+				r.District, r.EffectiveFrom = east.District, "next week"
+				return r
+			}, "credit.effective_date"},
 		}
 		for _, c := range cases {
 			_, err := a.Credit.SetRules(ctx, c.by, key(), c.req())
