@@ -95,6 +95,7 @@ func init() {
 		"credit.rules.name_en":           {"英文名称", "English name"},
 		"credit.rules.benefits_zh":       {"权益（中文，每行一项）", "Benefits in Chinese, one per line"},
 		"credit.rules.benefits_en":       {"权益（英文，每行一项）", "Benefits in English, one per line"},
+		"credit.rules.more_levels":       {"再添加等级（还可添加 %d 级）", "Add levels (up to %d more)"},
 		"credit.rules.note":              {"变更说明", "Note on the change"},
 		"credit.rules.save":              {"保存为新版本", "Save as a new version"},
 		"credit.rules.saved":             {"已保存为新版本。", "Saved as a new version."},

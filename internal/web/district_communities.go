@@ -27,9 +27,15 @@ type createdCommunity struct {
 	Replayed, Existed              bool
 }
 
+// communityRow is one community as the list shows it (its day in Shanghai).
+type communityRow struct {
+	registry.Community
+	Created string
+}
+
 type districtCommunitiesData struct {
 	District    string
-	Communities []registry.Community
+	Communities []communityRow
 	Form        communityForm
 	Created     *createdCommunity
 }
@@ -56,7 +62,11 @@ func (s *Server) districtCommunitiesData(r *http.Request, f communityForm) (dist
 	}
 	cs, err := s.District.Communities(ctx, a, id)
 	f.Key = newFormKey()
-	return districtCommunitiesData{District: dt.Name, Communities: cs, Form: f}, err
+	d := districtCommunitiesData{District: dt.Name, Form: f}
+	for _, c := range cs {
+		d.Communities = append(d.Communities, communityRow{Community: c, Created: c.CreatedAt.In(civic.Shanghai).Format("2006-01-02")})
+	}
+	return d, err
 }
 
 func (s *Server) districtCommunities(w http.ResponseWriter, r *http.Request) error {

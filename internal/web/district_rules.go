@@ -31,6 +31,20 @@ type levelForm struct {
 type rulesForm struct {
 	Key, Rate, EffectiveFrom, Note string
 	Levels                         []levelForm
+	Spare                          []levelForm // empty rows, folded away until wanted
+}
+
+// fold moves the empty rows after the last filled one into Spare, so a
+// phone shows the ladder, not ten blank forms.
+func (f rulesForm) fold() rulesForm {
+	last := 0
+	for i, l := range f.Levels {
+		if l != (levelForm{N: l.N}) {
+			last = i + 1
+		}
+	}
+	f.Levels, f.Spare = f.Levels[:last], f.Levels[last:]
+	return f
 }
 
 type creditRuleVersion struct {
@@ -101,9 +115,9 @@ func (s *Server) districtRulesData(r *http.Request, f *rulesForm) (districtRules
 	}
 	if f != nil {
 		f.Key = newFormKey()
-		d.Form = *f
+		d.Form = f.fold()
 	} else {
-		d.Form = formOf(hist[0], d.Today) // the newest version, scheduled or in force
+		d.Form = formOf(hist[0], d.Today).fold() // the newest version, scheduled or in force
 	}
 	return d, nil
 }
