@@ -38,6 +38,7 @@ func init() {
 		"web.district.created.replayed":    {"此社区已创建，密码只在第一次显示。", "This community was already created; its password was shown once."},
 		"web.district.created.existed":     {"标识 %s 已是本区的社区，未新建账号。", "The slug %s is already a community of this district; no login was made."},
 		"web.district.created.back":        {"返回辖区社区", "Back to the communities"},
+		"web.district.admin_hint":          {"区信用办的账号或令牌：选择该区的任一社区，即属于该区，只能看到该区。", "For a district office login or token, pick any community of its district: it belongs to that district and sees it alone."},
 		"web.district.no_district":         {"此账号未分配到任何区，请联系管理员。", "This login belongs to no district: ask an administrator."},
 	})
 }
