@@ -16,6 +16,7 @@ import (
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
+	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/edge"
@@ -53,8 +54,15 @@ type Server struct {
 	Awards    Awarder
 	Station   *station.Service
 	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
-	Log       *slog.Logger
-	Lang      i18n.Lang
+	// Credit gives the account's level under the district's rules in force.
+	Credit *credit.Service
+	// Districts says which district a community belongs to: a district
+	// token reads its own district's communities only.
+	Districts interface {
+		Of(ctx context.Context, communityID string) (string, error)
+	}
+	Log  *slog.Logger
+	Lang i18n.Lang
 
 	communities sync.Map // slug → id; communities are never renamed or deleted
 }
@@ -63,7 +71,7 @@ type Server struct {
 // table by a test, so the two cannot drift apart.
 type route struct {
 	method, path string
-	roles        []civic.Role // who may call it; district and admin read every community
+	roles        []civic.Role // who may call it; admin reads every community, district its own district's
 	h            func(s *Server, w http.ResponseWriter, r *http.Request) error
 }
 
@@ -135,9 +143,16 @@ func (s *Server) authorize(r *http.Request, roles []civic.Role) error {
 	if err != nil {
 		return err
 	}
-	global := actor.Role == civic.RoleDistrict || actor.Role == civic.RoleAdmin
-	if !global && actor.CommunityID != cid {
-		return civic.Errorf(civic.Forbidden, "api.other_community", "this token belongs to another community")
+	switch actor.Role {
+	case civic.RoleAdmin:
+	case civic.RoleDistrict:
+		if err := s.sameDistrict(r.Context(), actor, cid); err != nil {
+			return err
+		}
+	default:
+		if actor.CommunityID != cid {
+			return civic.Errorf(civic.Forbidden, "api.other_community", "this token belongs to another community")
+		}
 	}
 	allowed := false
 	for _, role := range roles {
@@ -148,6 +163,22 @@ func (s *Server) authorize(r *http.Request, roles []civic.Role) error {
 	}
 	*r = *r.WithContext(context.WithValue(r.Context(), actorKey, actor))
 	r.SetPathValue("community_id", cid)
+	return nil
+}
+
+// sameDistrict lets a district token into its own district's communities
+// only.
+func (s *Server) sameDistrict(ctx context.Context, actor civic.Actor, communityID string) error {
+	if s.Districts == nil {
+		return errors.New("api: Server.Districts is not wired (app.mountAPI)")
+	}
+	d, err := s.Districts.Of(ctx, communityID)
+	if err != nil {
+		return err
+	}
+	if actor.DistrictID == "" || d != actor.DistrictID {
+		return civic.Errorf(civic.Forbidden, "api.other_district", "this token belongs to another district")
+	}
 	return nil
 }
 

@@ -53,9 +53,16 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	}
 	f := &fixture{t: t, srv: httptest.NewServer(a.Handler()), residents: sc.Residents, worker: sc.Token, other: other.Token, app: a, scratch: sc}
 	t.Cleanup(f.srv.Close)
+	home, err := registry.CommunityByID(ctx, d, sc.CommunityID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok := func(c string, role civic.Role) string {
-		tk, err := a.Auth.CreateToken(ctx, civic.System, idem.Key("test-token-"+c+"-"+string(role)),
-			auth.CreateTokenRequest{Community: c, Role: role, Name: "test " + string(role)})
+		req := auth.CreateTokenRequest{Community: c, Role: role, Name: "test " + string(role)}
+		if role == civic.RoleDistrict {
+			req.District = home.DistrictID // the district of chunjiang
+		}
+		tk, err := a.Auth.CreateToken(ctx, civic.System, idem.Key("test-token-"+c+"-"+string(role)), req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"civicpoints/internal/civic"
-	"civicpoints/internal/credit"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/i18n"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/station"
@@ -170,13 +170,18 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
-	a, err := ledger.GetAccount(r.Context(), s.DB, r.PathValue("community_id"), r.PathValue("id"))
+	st, err := s.Credit.Standing(r.Context(), r.PathValue("community_id"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	cp := a.CreditPoints()
+	lang := string(i18n.Parse(r.Header.Get("Accept-Language"), s.Lang))
+	var next any // null at the top of the ladder
+	if st.Next != nil {
+		next = map[string]any{"code": st.Next.Code, "name": st.Next.Name(lang), "credit_points_needed": st.CreditPointsToNext}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"balance": a.Balance, "earned_total": a.Earned, "credit_points": cp, "level": credit.DefaultLevels.For(cp).Code,
+		"balance": st.Balance, "earned_total": st.Earned, "credit_points": st.CreditPoints, "level": st.Level.Code,
+		"level_name": st.Level.Name(lang), "next_level": next,
 	})
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"civicpoints/internal/config"
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
+	"civicpoints/internal/district"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
@@ -40,6 +41,10 @@ type App struct {
 	Station *station.Service
 	// Codes issues and verifies residents' credit codes.
 	Codes *credit.Codes
+	// District: districts and their communities.
+	District *district.Service
+	// Credit: the districts' credit rules, levels, level changes, consent.
+	Credit *credit.Service
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -87,7 +92,13 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.Ledger = ledger.New(d, a.Idem)
 	a.Earning = earning.New(d, clock, a.Registry, a.Codes, a.Batch, a.Ledger, a.Idem)
 	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)
+	a.District = district.New(d, a.Idem, clock, a.Auth)
+	a.District.OnCommunity = a.Earning.SeedDefaults // a new community starts with the default catalogue
+	a.Credit = credit.New(d, a.Idem, clock, a.District, a.Registry)
 	wireUndos(a.Ledger)
+	// Every award and reversal that crosses a level's threshold records the
+	// level change in its own transaction.
+	a.Ledger.OnEarned(a.Credit.OnEarned)
 	return a
 }
 

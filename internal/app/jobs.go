@@ -32,6 +32,7 @@ func (a *App) RunJobsOnce(ctx context.Context) {
 	} else if n > 0 {
 		a.Log.Info("jobs: swept expired sessions", "sessions", n)
 	}
+	a.applyCreditRules(ctx)
 	cs, err := registry.Communities(ctx, a.DB)
 	if err != nil {
 		a.Log.Error("jobs: list communities", "err", err)
@@ -58,6 +59,23 @@ func (a *App) RunJobsOnce(ctx context.Context) {
 			a.Log.Error("jobs: expire import uploads", "community", c.Slug, "err", err)
 		} else if n > 0 {
 			a.Log.Info("jobs: expired import uploads", "community", c.Slug, "jobs", n)
+		}
+	}
+}
+
+// applyCreditRules records the level changes of rule versions that took
+// effect (credit.Service.ApplyDue), district by district.
+func (a *App) applyCreditRules(ctx context.Context) {
+	ds, err := a.District.All(ctx)
+	if err != nil {
+		a.Log.Error("jobs: list districts", "err", err)
+		return
+	}
+	for _, d := range ds {
+		if n, err := a.Credit.ApplyDue(ctx, d.ID); err != nil {
+			a.Log.Error("jobs: apply credit rules", "district", d.Slug, "err", err)
+		} else if n > 0 {
+			a.Log.Info("jobs: recorded level changes of new credit rules", "district", d.Slug, "changes", n)
 		}
 	}
 }

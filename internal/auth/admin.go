@@ -160,17 +160,20 @@ func (s *Service) CreateUserHashed(ctx context.Context, tx *db.Tx, nu NewUser, h
 	if nu.Role == civic.RoleResident && nu.ResidentID == "" {
 		return u, civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
 	}
+	if needsDistrict(nu.Role) && nu.DistrictID == "" {
+		return u, errNeedsDistrict()
+	}
 	if nu.Role == civic.RoleResident {
 		if err := refuseSecondLogin(ctx, tx, nu.CommunityID, nu.ResidentID); err != nil {
 			return u, err
 		}
 	}
-	u = User{CommunityID: nu.CommunityID, ID: civic.NewID(), Username: nu.Username, Name: nu.Name, Role: nu.Role,
+	u = User{CommunityID: nu.CommunityID, DistrictID: nu.DistrictID, ID: civic.NewID(), Username: nu.Username, Name: nu.Name, Role: nu.Role,
 		ResidentID: nu.ResidentID, Grants: nu.Grants, Lang: nu.Lang, CreatedAt: s.now()}
 	err = tx.Savepoint(ctx, func() error {
-		_, err := tx.Exec(ctx, `INSERT INTO users (community_id, id, username, name, password_hash, role, resident_id, grants, lang, disabled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)`,
-			u.CommunityID, u.ID, u.Username, u.Name, hash, string(u.Role), u.ResidentID, joinGrants(u.Grants), u.Lang, db.Millis(u.CreatedAt))
+		_, err := tx.Exec(ctx, `INSERT INTO users (community_id, id, username, name, password_hash, role, resident_id, grants, lang, disabled, created_at, district_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11)`,
+			u.CommunityID, u.ID, u.Username, u.Name, hash, string(u.Role), u.ResidentID, joinGrants(u.Grants), u.Lang, db.Millis(u.CreatedAt), u.DistrictID)
 		return err
 	})
 	if db.ErrorIs(err, db.ErrUnique) {

@@ -12,6 +12,20 @@ import (
 // audit entry and its key commit together (CreateToken). It returns the
 // token and its secret, which is shown once: only its SHA-256 is stored.
 func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID string, role civic.Role, name string) (t Token, plain string, err error) {
+	return s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: communityID}, role, name)
+}
+
+// TokenScope is where a token acts: a community, or (district tokens, and
+// merchants of a district) a district.
+type TokenScope struct {
+	Community string
+	District  string
+}
+
+// CreateScopedTokenTx is CreateTokenTx for a token scoped to a community or
+// a district.
+func (s *Service) CreateScopedTokenTx(ctx context.Context, tx *db.Tx, scope TokenScope, role civic.Role, name string) (t Token, plain string, err error) {
+	communityID := scope.Community
 	defer civic.Wrap(&err, "auth.CreateTokenTx(%s)", name)
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -20,16 +34,19 @@ func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID stri
 	if !role.Valid() {
 		return t, "", civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(role))
 	}
-	if needsCommunity(role) && communityID == "" {
+	if needsCommunity(role) && communityID == "" && !(role == civic.RoleMerchant && scope.District != "") {
 		return t, "", civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(role))
+	}
+	if needsDistrict(role) && scope.District == "" {
+		return t, "", errNeedsDistrict()
 	}
 	if !needsCommunity(role) {
 		communityID = "" // district and admin tokens read every community
 	}
-	t = Token{CommunityID: communityID, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now()}
+	t = Token{CommunityID: communityID, DistrictID: scope.District, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now()}
 	plain = newSecret("cp_")
-	_, err = tx.Exec(ctx, "INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, 0)",
-		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt))
+	_, err = tx.Exec(ctx, "INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at, district_id) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt), t.DistrictID)
 	if err != nil {
 		return Token{}, "", err
 	}

@@ -114,7 +114,8 @@ func (p NewPassword) shown(plain string) string {
 
 // AddUserRequest is a user an admin makes.
 type AddUserRequest struct {
-	Community string      `json:"community"` // the community's id; "" for district and admin users
+	Community string      `json:"community"`          // the community's id; "" for district and admin users
+	District  string      `json:"district,omitempty"` // the district's id, for a district user
 	Username  string      `json:"username"`
 	Name      string      `json:"name"`
 	Role      civic.Role  `json:"role"`
@@ -142,6 +143,8 @@ func (r AddUserRequest) validate() error {
 		return civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(r.Role))
 	case needsCommunity(r.Role) && r.Community == "":
 		return civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(r.Role))
+	case needsDistrict(r.Role) && r.District == "":
+		return errNeedsDistrict()
 	case r.Role == civic.RoleResident && r.Resident == "":
 		return civic.Errorf(civic.Invalid, "auth.needs_resident", "a resident user must be linked to a resident")
 	case r.RedGroup && r.Role != civic.RoleWorker:
@@ -172,7 +175,10 @@ func (s *Service) AddUser(ctx context.Context, by civic.Actor, key idem.Key, r A
 	if err != nil {
 		return ch, err
 	}
-	nu := NewUser{CommunityID: r.Community, Username: r.Username, Name: r.Name, Role: r.Role, ResidentID: r.Resident}
+	if !needsDistrict(r.Role) {
+		r.District = ""
+	}
+	nu := NewUser{CommunityID: r.Community, DistrictID: r.District, Username: r.Username, Name: r.Name, Role: r.Role, ResidentID: r.Resident}
 	if r.RedGroup {
 		nu.Grants = []string{GrantRedGroup}
 	}

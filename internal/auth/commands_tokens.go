@@ -11,7 +11,8 @@ import (
 
 // CreateTokenRequest is an API token an admin (or the CLI) makes.
 type CreateTokenRequest struct {
-	Community string     `json:"community"` // the community's id; "" for district and admin tokens
+	Community string     `json:"community"`          // the community's id; "" for district and admin tokens
+	District  string     `json:"district,omitempty"` // the district's id, for a district (or district merchant) token
 	Role      civic.Role `json:"role"`
 	Name      string     `json:"name"` // who or what uses it
 	Reason    string     `json:"reason"`
@@ -40,7 +41,7 @@ func (s *Service) CreateToken(ctx context.Context, by civic.Actor, key idem.Key,
 		return ct, err
 	}
 	return adminRun(ctx, s, key, "auth.create_token", r, nil, func(tx *db.Tx) (CreatedToken, error) {
-		t, plain, err := s.CreateTokenTx(ctx, tx, r.Community, r.Role, r.Name)
+		t, plain, err := s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: r.Community, District: r.District}, r.Role, r.Name)
 		if err != nil {
 			return CreatedToken{}, err
 		}

@@ -41,10 +41,15 @@ func DemoPassword(username string) string { return "demo-" + username }
 
 // SeedDemoUsers adds one user per role to the community (a resident linked to
 // residentID; a worker with the red_group grant and one without; clerk;
-// merchant; district; admin) with known passwords. Users that exist are left
+// merchant; the district user of the community's district; admin) with
+// known passwords. Users that exist are left
 // as they are, so running it twice changes nothing.
 func (s *Service) SeedDemoUsers(ctx context.Context, tx *db.Tx, communityID, residentID string) (out []DemoLogin, err error) {
 	defer civic.Wrap(&err, "auth.SeedDemoUsers(%s)", communityID)
+	var districtID string
+	if err := tx.QueryRow(ctx, "SELECT district_id FROM communities WHERE id = $1", communityID).Scan(&districtID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
 	for _, du := range demoUsers {
 		out = append(out, DemoLogin{Role: du.role, Username: du.username, Password: DemoPassword(du.username)})
 		var id string
@@ -61,6 +66,9 @@ func (s *Service) SeedDemoUsers(ctx context.Context, tx *db.Tx, communityID, res
 		}
 		if du.role == civic.RoleResident {
 			nu.ResidentID = residentID
+		}
+		if needsDistrict(du.role) {
+			nu.DistrictID = districtID
 		}
 		if _, err := s.CreateUser(ctx, tx, nu); err != nil {
 			return nil, err

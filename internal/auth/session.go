@@ -43,7 +43,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (sess Session, 
 	}
 	h := hashSecret(token)
 	var expires int64
-	u, err := scanUser(s.DB.QueryRow(ctx, "SELECT u.community_id, u.id, u.username, u.name, u.role, u.resident_id, u.grants, u.lang, u.disabled, u.created_at, s.expires_at "+
+	u, err := scanUser(s.DB.QueryRow(ctx, "SELECT u.community_id, u.district_id, u.id, u.username, u.name, u.role, u.resident_id, u.grants, u.lang, u.disabled, u.created_at, s.expires_at "+
 		"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1", h), &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, civic.Errorf(civic.Unauthenticated, "auth.no_session", "not logged in")

@@ -13,6 +13,7 @@ import (
 // Token describes an API token; its secret is never stored or shown again.
 type Token struct {
 	CommunityID string
+	DistrictID  string // a district token's district
 	ID          string
 	Name        string
 	Role        civic.Role
@@ -26,8 +27,8 @@ func (s *Service) VerifyToken(ctx context.Context, plain string) (a civic.Actor,
 	defer civic.Wrap(&err, "auth.VerifyToken")
 	var role string
 	var revoked int64
-	err = s.DB.QueryRow(ctx, "SELECT community_id, id, name, role, revoked_at FROM api_tokens WHERE token_hash = $1", hashSecret(plain)).
-		Scan(&a.CommunityID, &a.UserID, &a.Name, &role, &revoked)
+	err = s.DB.QueryRow(ctx, "SELECT community_id, district_id, id, name, role, revoked_at FROM api_tokens WHERE token_hash = $1", hashSecret(plain)).
+		Scan(&a.CommunityID, &a.DistrictID, &a.UserID, &a.Name, &role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked != 0) {
 		return civic.Actor{}, civic.Errorf(civic.Unauthenticated, "auth.bad_token", "the API token is unknown or revoked")
 	}
@@ -35,12 +36,12 @@ func (s *Service) VerifyToken(ctx context.Context, plain string) (a civic.Actor,
 	return a, err
 }
 
-const tokenColumns = "community_id, id, name, role, created_at, revoked_at"
+const tokenColumns = "community_id, district_id, id, name, role, created_at, revoked_at"
 
 func scanToken(row db.Scanner) (t Token, err error) {
 	var role string
 	var created, revoked int64
-	if err := row.Scan(&t.CommunityID, &t.ID, &t.Name, &role, &created, &revoked); err != nil {
+	if err := row.Scan(&t.CommunityID, &t.DistrictID, &t.ID, &t.Name, &role, &created, &revoked); err != nil {
 		return t, err
 	}
 	t.Role, t.CreatedAt = civic.Role(role), db.FromMillis(created)

@@ -13,6 +13,7 @@ import (
 // User is someone who logs in to the pages.
 type User struct {
 	CommunityID string // '' for district and admin
+	DistrictID  string // the district of a district user (or merchant); '' otherwise
 	ID          string
 	Username    string
 	Name        string
@@ -26,13 +27,14 @@ type User struct {
 
 // Actor is the user as the rest of the platform sees them.
 func (u User) Actor() civic.Actor {
-	return civic.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, CommunityID: u.CommunityID,
+	return civic.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, CommunityID: u.CommunityID, DistrictID: u.DistrictID,
 		ResidentID: u.ResidentID, Grants: u.Grants}
 }
 
 // NewUser is what CreateUser needs.
 type NewUser struct {
 	CommunityID string
+	DistrictID  string // required for a district user
 	Username    string
 	Name        string
 	Password    string
@@ -55,11 +57,20 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User
 	return s.CreateUserHashed(ctx, tx, nu, hash)
 }
 
-// needsCommunity: district and admin users see every community; the others
-// work inside one.
+// needsCommunity: district and admin users belong to no community; the
+// others work inside one.
 func needsCommunity(r civic.Role) bool { return r != civic.RoleDistrict && r != civic.RoleAdmin }
 
-const userColumns = "community_id, id, username, name, role, resident_id, grants, lang, disabled, created_at"
+// needsDistrict: a district user or token sees its own district only, so it
+// must name one.
+func needsDistrict(r civic.Role) bool { return r == civic.RoleDistrict }
+
+// errNeedsDistrict refuses a district user or token without a district.
+func errNeedsDistrict() error {
+	return civic.Errorf(civic.Invalid, "auth.needs_district", "a district user or token belongs to a district: name it")
+}
+
+const userColumns = "community_id, district_id, id, username, name, role, resident_id, grants, lang, disabled, created_at"
 
 type scanner = db.Scanner
 
@@ -67,7 +78,7 @@ func scanUser(row scanner, extra ...any) (User, error) {
 	var u User
 	var role, grants string
 	var disabled, created int64
-	dest := append([]any{&u.CommunityID, &u.ID, &u.Username, &u.Name, &role, &u.ResidentID, &grants, &u.Lang, &disabled, &created}, extra...)
+	dest := append([]any{&u.CommunityID, &u.DistrictID, &u.ID, &u.Username, &u.Name, &role, &u.ResidentID, &grants, &u.Lang, &disabled, &created}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, err
 	}

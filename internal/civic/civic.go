@@ -82,6 +82,7 @@ type Actor struct {
 	Name        string
 	Role        Role
 	CommunityID string // empty for district and admin
+	DistrictID  string // set for district users and tokens: the one district they see
 	ResidentID  string // set for residents
 	Grants      []string
 }
@@ -109,6 +110,25 @@ func (a Actor) May(communityID string, roles ...Role) error {
 	}
 	if a.CommunityID != communityID {
 		return Errorf(Forbidden, "civic.other_community", "this belongs to another community")
+	}
+	for _, r := range roles {
+		if a.Role == r {
+			return nil
+		}
+	}
+	return Errorf(Forbidden, "civic.role_refused", "a %s may not do this", string(a.Role))
+}
+
+// MayDistrict is May for a district's own business (its communities, its
+// credit rules): it lets through the platform itself and an actor of
+// districtID in one of roles; a district office never reaches another
+// district.
+func (a Actor) MayDistrict(districtID string, roles ...Role) error {
+	if a.UserID == System.UserID && a.Role == System.Role {
+		return nil
+	}
+	if districtID == "" || a.DistrictID != districtID {
+		return Errorf(Forbidden, "civic.other_district", "this belongs to another district")
 	}
 	for _, r := range roles {
 		if a.Role == r {

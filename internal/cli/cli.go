@@ -48,11 +48,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	name := args[0]
-	if name == "token" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		name, args = "token "+args[1], args[1:]
-	}
-	if name == "import" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		name, args = "import "+args[1], args[1:]
+	switch name {
+	case "token", "import", "district", "community": // commands with a verb: `token create`, `district create`
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			name, args = name+" "+args[1], args[1:]
+		}
 	}
 	c, ok := commands[name]
 	if !ok {

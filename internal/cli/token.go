@@ -10,30 +10,33 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
 	"civicpoints/internal/db"
+	"civicpoints/internal/district"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/registry"
 )
 
 func init() {
-	var role, name string
+	var role, name, district string
 	register(&command{
 		name:    "token create",
 		summary: "create an API token and print it alone on stdout (only its hash is stored; it is shown once)",
-		usage:   "--community SLUG --role ROLE --name LABEL",
+		usage:   "--community SLUG --role ROLE --name LABEL | --district SLUG --role district|merchant --name LABEL",
 		fields:  []string{"db", "community"},
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&role, "role", os.Getenv(config.EnvName("role")),
 				"role the token acts as: resident, worker, clerk, merchant, district or admin (env "+config.EnvName("role")+")")
 			fs.StringVar(&name, "name", os.Getenv(config.EnvName("name")),
 				"label saying who or what uses the token, such as \"district data exchange\" (env "+config.EnvName("name")+")")
+			fs.StringVar(&district, "district", os.Getenv(config.EnvName("district")),
+				"slug of the district a district (or district merchant) token belongs to, such as qujiang (env "+config.EnvName("district")+")")
 		},
 		run: func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
-			return tokenCreate(ctx, env, cfg, civic.Role(role), name)
+			return tokenCreate(ctx, env, cfg, civic.Role(role), name, district)
 		},
 	})
 }
 
-func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Role, name string) error {
+func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Role, name, districtSlug string) error {
 	if !role.Valid() {
 		return civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(role))
 	}
@@ -45,21 +48,36 @@ func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Ro
 	if err := d.RequireCurrent(ctx); err != nil {
 		return err
 	}
-	communityID := ""
+	communityID, districtID := "", ""
+	if districtSlug != "" {
+		if role != civic.RoleDistrict && role != civic.RoleMerchant {
+			return civic.Errorf(civic.Invalid, "district.token_role", "a district token acts as district or merchant, not %s", string(role))
+		}
+		if cfg.Community != "" {
+			return civic.Errorf(civic.Invalid, "district.token_scope", "name a community or a district, not both")
+		}
+		dt, err := district.New(d, nil, civic.SystemClock{}, nil).BySlug(ctx, districtSlug)
+		if err != nil {
+			return err
+		}
+		districtID = dt.ID
+	} else if role == civic.RoleDistrict {
+		return civic.Errorf(civic.Invalid, "auth.needs_district", "a district user or token belongs to a district: name it")
+	}
 	if cfg.Community != "" {
 		c, err := registry.CommunityBySlug(ctx, d, cfg.Community)
 		if err != nil {
 			return err
 		}
 		communityID = c.ID
-	} else if role != civic.RoleDistrict && role != civic.RoleAdmin {
+	} else if role != civic.RoleDistrict && role != civic.RoleAdmin && districtID == "" {
 		return civic.Errorf(civic.Invalid, "auth.needs_community", "a %s belongs to a community", string(role))
 	}
 	// The platform asks through auth's command, so the token is audited like
 	// one an admin makes. A run of the command is one request, so it gets a
 	// key of its own: running it again makes another token, as asked.
 	t, err := auth.New(d, civic.SystemClock{}).CreateToken(ctx, civic.System, idem.Key(civic.NewID()),
-		auth.CreateTokenRequest{Community: communityID, Role: role, Name: name, Reason: "civicpoints token create"})
+		auth.CreateTokenRequest{Community: communityID, District: districtID, Role: role, Name: name, Reason: "civicpoints token create"})
 	if err != nil {
 		return err
 	}

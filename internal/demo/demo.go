@@ -42,6 +42,7 @@ type Login struct {
 
 // State is what steps hand on to later steps.
 type State struct {
+	DistrictID  string
 	CommunityID string
 	ResidentID  string // the first demo resident, for the resident login
 	Logins      []Login
@@ -56,11 +57,14 @@ type Step struct {
 // Steps seeds the demo in order. A capability adds its step here once its
 // seeding function exists.
 var Steps = []Step{
+	{Name: "district qujiang (衢江区)", Run: seedDistrict},
 	{Name: "community", Run: seedCommunity},
 	{Name: "registry (6 estates, 2,481 households, 6,028 residents)", Run: seedRegistry},
 	{Name: "users (one per role)", Run: seedUsers},
 	{Name: "earning (catalogue, months of activities, suggestions)", Run: seedEarning},
 	{Name: "station (32 goods, 3 donors backing 10,000 points, past redemptions)", Run: seedStation},
+	{Name: "district: jiangbin and fushan (about 1,500 residents each, activities, a worker each)", Run: seedNeighbours},
+	{Name: "credit (the district's first rules; the demo resident's consent)", Run: seedCredit},
 }
 
 // seedEarning runs the activities with the demo resident and 59 neighbours.
@@ -94,7 +98,9 @@ func seedStation(ctx context.Context, a *app.App, s *State) error {
 
 func seedCommunity(ctx context.Context, a *app.App, s *State) error {
 	return a.DB.WithTx(ctx, func(tx *db.Tx) error {
-		c, err := registry.CreateCommunity(ctx, tx, Community())
+		cm := Community()
+		cm.DistrictID = s.DistrictID
+		c, err := registry.CreateCommunity(ctx, tx, cm)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"civicpoints/internal/app"
 	"civicpoints/internal/civic"
 	"civicpoints/internal/config"
+	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/db/dbtest"
 	"civicpoints/internal/registry"
@@ -38,7 +39,10 @@ func TestDemoIdempotent(t *testing.T) {
 		if !maps.Equal(before, after) {
 			t.Errorf("second run changed row counts:\nbefore %v\nafter  %v", before, after)
 		}
-		for table, want := range map[string]int64{"communities": 1, "estates": 6, "households": 2481, "residents": 6028, "users": 7} {
+		// Chunjiang and its two smaller neighbours in one district; a login
+		// per role plus a worker for each neighbour.
+		for table, want := range map[string]int64{"districts": 1, "communities": 3, "estates": 12, "households": 2481 + 620 + 640,
+			"residents": 6028 + 1500 + 1520, "users": 9} {
 			if got := before[table]; got != want {
 				t.Errorf("%s = %d, want %d", table, got, want)
 			}
@@ -68,6 +72,21 @@ func TestDemoIdempotent(t *testing.T) {
 		c, err := registry.CommunityBySlug(ctx, d, Slug)
 		if err != nil {
 			t.Fatal(err)
+		}
+		dist, err := a.District.BySlug(ctx, "qujiang")
+		if err != nil || dist.Name != "衢江区" || c.DistrictID != dist.ID {
+			t.Errorf("district = %+v, %v; chunjiang's is %q", dist, err, c.DistrictID)
+		}
+		if cs, err := registry.CommunitiesIn(ctx, d, dist.ID); err != nil || len(cs) != 3 {
+			t.Errorf("communities of qujiang = %d, %v; want 3", len(cs), err)
+		}
+		for _, p := range credit.Purposes {
+			if err := a.Credit.Allowed(ctx, first.CommunityID, first.ResidentID, p); err != nil {
+				t.Errorf("the demo resident has not consented to %s: %v", p, err)
+			}
+		}
+		if st, err := a.Credit.Standing(ctx, first.CommunityID, first.ResidentID); err != nil || st.Level.Code != "good" || st.PointsName != "春江分" {
+			t.Errorf("demo resident's standing = %+v, %v; want level good in 春江分", st, err)
 		}
 		want := Community()
 		if c.ID != first.CommunityID || c.Name != want.Name || c.District != want.District || c.PointsName != want.PointsName || !c.CreatedAt.Equal(want.CreatedAt) {

@@ -218,7 +218,7 @@ func (s *Service) awardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 		a.Source = r.Source
 	}
 	a.Reason, a.ReasonMsg, a.Actor, a.IdemKey = reason, r.ReasonMsg, actor, r.IdemKey
-	res, err = postAward(ctx, tx, a, r.At)
+	res, err = postAward(ctx, tx, s.Ledger, a, r.At)
 	if err != nil {
 		return res, err
 	}
@@ -231,15 +231,17 @@ func (s *Service) awardTx(ctx context.Context, tx *db.Tx, actor civic.Actor, com
 }
 
 // postAward is ledger.AwardPoints dated at the service's clock, so awards for
-// past activities (and the demo's months) carry their real time.
-func postAward(ctx context.Context, tx *db.Tx, a ledger.Award, at time.Time) (ledger.Result, error) {
+// past activities (and the demo's months) carry their real time. It posts
+// through the ledger's service, so the hooks on earned totals run (credit's
+// level changes).
+func postAward(ctx context.Context, tx *db.Tx, lg *ledger.Service, a ledger.Award, at time.Time) (ledger.Result, error) {
 	t := &ledger.Transfer{
 		CommunityID: a.CommunityID, Kind: ledger.KindAward, Reason: a.Reason, ReasonMsg: a.ReasonMsg, Source: a.Source,
 		Indicator: a.Indicator, RuleVersion: a.RuleVersion, Earns: true,
 		ActorID: a.Actor.UserID, ActorName: a.Actor.Name, IdemKey: a.IdemKey, CreatedAt: at,
 		Postings: []ledger.Posting{{AccountID: a.ResidentID, Amount: a.Points}, {AccountID: ledger.Issuance, Amount: -a.Points}},
 	}
-	bal, err := ledger.Post(ctx, tx, t)
+	bal, err := lg.Post(ctx, tx, t)
 	return ledger.Result{TransferID: t.ID, Balance: bal}, err
 }
 

@@ -115,7 +115,7 @@ func (s *Service) Reverse(ctx context.Context, tx *db.Tx, communityID, transferI
 			t.Postings = append(t.Postings, Posting{AccountID: p.AccountID, Amount: -p.Amount})
 		}
 	}
-	bal, err := Post(ctx, tx, t)
+	bal, err := s.Post(ctx, tx, t)
 	if err != nil {
 		return Result{}, orig, err
 	}

@@ -16,10 +16,20 @@ import (
 // accounts it touches, refusing any that would go below zero or that are
 // closed. Postings must sum to zero. On success t.ID and t.CreatedAt are set
 // and the balance of the first resident posting is returned.
+//
+// Post alone tells nobody of a change in earned totals: capabilities post
+// through Service.Post, which runs the hooks wired with OnEarned (credit
+// records level changes there).
 func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error) {
 	defer civic.Wrap(&err, "ledger.Post(%s %s)", t.Kind, t.Source.ID)
+	balance, _, err = post(ctx, tx, t)
+	return balance, err
+}
+
+// post is Post that also returns how each resident's earned total moved.
+func post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, earned []EarnedChange, err error) {
 	if err := validate(t); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if t.ID == "" {
 		t.ID = civic.NewID()
@@ -36,17 +46,20 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 		if isSystem(p.AccountID) {
 			continue
 		}
-		b, err := move(ctx, tx, t, p)
+		b, e, err := move(ctx, tx, t, p)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if first {
 			balance, first = b, false
 		}
+		if t.Earns {
+			earned = append(earned, EarnedChange{ResidentID: p.AccountID, Before: e - p.Amount, After: e})
+		}
 	}
 	msg, err := reasonMsg(t.ReasonMsg)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO ledger_transfers (community_id, id, kind, reason, source_kind, source_id, indicator,
 		rule_version, earns, actor_id, actor_name, idem_key, reverses_id, created_at, reason_msg)
@@ -55,11 +68,14 @@ func Post(ctx context.Context, tx *db.Tx, t *Transfer) (balance int64, err error
 		t.RuleVersion, boolInt(t.Earns), t.ActorID, t.ActorName, t.IdemKey, reverses, db.Millis(t.CreatedAt), msg)
 	if err != nil {
 		if db.ErrorIs(err, db.ErrUnique) && t.ReversesID != "" {
-			return 0, civic.Errorf(civic.Conflict, "ledger.already_reversed", "transfer %s has already been reversed", t.ReversesID)
+			return 0, nil, civic.Errorf(civic.Conflict, "ledger.already_reversed", "transfer %s has already been reversed", t.ReversesID)
 		}
-		return 0, err
+		return 0, nil, err
 	}
-	return balance, insertPostings(ctx, tx, t)
+	for i := range earned {
+		earned[i].Transfer = *t
+	}
+	return balance, earned, insertPostings(ctx, tx, t)
 }
 
 func insertPostings(ctx context.Context, tx *db.Tx, t *Transfer) error {
@@ -79,26 +95,27 @@ func insertPostings(ctx context.Context, tx *db.Tx, t *Transfer) error {
 }
 
 // move applies one resident posting to the cached balance (and earned total)
-// in a single guarded statement, so concurrent spends can never overdraw.
-func move(ctx context.Context, tx *db.Tx, t *Transfer, p Posting) (int64, error) {
+// in a single guarded statement, so concurrent spends can never overdraw. It
+// returns the balance and earned total after the move.
+func move(ctx context.Context, tx *db.Tx, t *Transfer, p Posting) (int64, int64, error) {
 	earned := int64(0)
 	if t.Earns {
 		earned = p.Amount
 	}
-	var balance int64
+	var balance, total int64
 	err := tx.QueryRow(ctx, `UPDATE ledger_accounts SET balance = balance + $3, earned = earned + $4
 		WHERE community_id = $1 AND resident_id = $2 AND active = 1 AND balance + $3 >= 0
-		RETURNING balance`, t.CommunityID, p.AccountID, p.Amount, earned).Scan(&balance)
+		RETURNING balance, earned`, t.CommunityID, p.AccountID, p.Amount, earned).Scan(&balance, &total)
 	if err == nil {
-		return balance, nil
+		return balance, total, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := whyRefused(ctx, tx, t, p); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return 0, accountChanged(p.AccountID)
+	return 0, 0, accountChanged(p.AccountID)
 }
 
 // accountChanged: a guard refused, yet the account passes it when read

@@ -23,8 +23,9 @@ type Service struct {
 	DB *db.DB
 	// Idem runs the ledger's commands (ReverseTransfer) once per key; nil
 	// for a service that only reverses inside its callers' transactions.
-	Idem  *idem.Store
-	undos map[string][]Undo
+	Idem   *idem.Store
+	undos  map[string][]Undo
+	earned []EarnedHook
 }
 
 // New returns the ledger's service over d, its commands run through st.

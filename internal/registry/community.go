@@ -22,7 +22,8 @@ type Community struct {
 	ID         string
 	Slug       string
 	Name       string
-	District   string
+	District   string // the district's name, for display
+	DistrictID string // the district the community belongs to (internal/district)
 	PointsName string // what the community calls its points, such as 春江分
 	CreatedAt  time.Time
 }
@@ -39,11 +40,11 @@ func CommunityByID(ctx context.Context, d *db.DB, id string) (c Community, err e
 	return community(ctx, d, "id", id)
 }
 
-const communityCols = "id, slug, name, district, points_name, created_at"
+const communityCols = "id, slug, name, district, district_id, points_name, created_at"
 
 func scanCommunity(row db.Scanner) (c Community, err error) {
 	var created int64
-	err = row.Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.PointsName, &created)
+	err = row.Scan(&c.ID, &c.Slug, &c.Name, &c.District, &c.DistrictID, &c.PointsName, &created)
 	c.CreatedAt = db.FromMillis(created)
 	return c, err
 }
@@ -58,17 +59,17 @@ func community(ctx context.Context, d *db.DB, column, value string) (Community, 
 }
 
 // CreateCommunity inserts a community, or returns the existing one with that
-// slug, so seeding twice changes nothing.
+// slug, so seeding twice changes nothing. Without a DistrictID the database
+// links it to the district named District (migration 0800); the district
+// capability's CreateCommunity names the district.
 func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, err error) {
 	defer civic.Wrap(&err, "registry.CreateCommunity(%s)", c.Slug)
 	if c.ID == "" {
 		c.ID = civic.NewID()
 	}
-	var id string
-	err = tx.QueryRow(ctx, "SELECT id FROM communities WHERE slug = $1", c.Slug).Scan(&id)
+	old, err := scanCommunity(tx.QueryRow(ctx, "SELECT "+communityCols+" FROM communities WHERE slug = $1", c.Slug))
 	if err == nil {
-		c.ID = id
-		return c, nil
+		return old, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return c, err
@@ -76,9 +77,12 @@ func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, 
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = tx.Now()
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO communities (id, slug, name, district, points_name, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-		c.ID, c.Slug, c.Name, c.District, c.PointsName, db.Millis(c.CreatedAt))
-	return c, err
+	_, err = tx.Exec(ctx, "INSERT INTO communities (id, slug, name, district, district_id, points_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		c.ID, c.Slug, c.Name, c.District, c.DistrictID, c.PointsName, db.Millis(c.CreatedAt))
+	if err != nil || c.DistrictID != "" {
+		return c, err
+	}
+	return scanCommunity(tx.QueryRow(ctx, "SELECT "+communityCols+" FROM communities WHERE id = $1", c.ID))
 }
 
 // Communities lists every community by slug (a district has tens, a
@@ -86,5 +90,13 @@ func CreateCommunity(ctx context.Context, tx *db.Tx, c Community) (_ Community, 
 func Communities(ctx context.Context, d *db.DB) (out []Community, err error) {
 	defer civic.Wrap(&err, "registry.Communities")
 	rows, err := d.Query(ctx, "SELECT "+communityCols+" FROM communities ORDER BY slug")
+	return db.Collect(rows, err, scanCommunity)
+}
+
+// CommunitiesIn lists a district's communities by slug (tens per district),
+// through the communities_district index.
+func CommunitiesIn(ctx context.Context, q db.Querier, districtID string) (out []Community, err error) {
+	defer civic.Wrap(&err, "registry.CommunitiesIn(%s)", districtID)
+	rows, err := q.Query(ctx, "SELECT "+communityCols+" FROM communities WHERE district_id = $1 ORDER BY slug", districtID)
 	return db.Collect(rows, err, scanCommunity)
 }

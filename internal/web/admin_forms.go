@@ -77,3 +77,22 @@ func adminKey(r *http.Request) (idem.Key, error) {
 	key, err := formKey(r)
 	return idem.Key(key), err
 }
+
+// pickedDistrict is the district of the community an admin picked for a
+// district user or token: the office of that community's district. No
+// community picked is left to the command, which says a district is needed.
+func (s *Server) pickedDistrict(r *http.Request, slug string) (string, error) {
+	if strings.TrimSpace(slug) == "" {
+		return "", nil
+	}
+	cs, err := s.adminCommunities(r.Context())
+	if err != nil {
+		return "", err
+	}
+	id, err := cs.communityID(slug)
+	if err != nil {
+		return "", err
+	}
+	c, err := registry.CommunityByID(r.Context(), s.DB, id)
+	return c.DistrictID, err
+}

@@ -123,9 +123,13 @@ func (s *Server) adminTokensCreate(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		communityID, err = cs.communityID(f.Community)
 	}
+	var districtID string
+	if err == nil && role == civic.RoleDistrict {
+		districtID, err = s.pickedDistrict(r, f.Community)
+	}
 	var ct auth.CreatedToken
 	if err == nil {
-		ct, err = s.Auth.CreateToken(ctx, a, key, auth.CreateTokenRequest{Community: communityID, Role: role, Name: f.Name, Reason: f.Reason})
+		ct, err = s.Auth.CreateToken(ctx, a, key, auth.CreateTokenRequest{Community: communityID, District: districtID, Role: role, Name: f.Name, Reason: f.Reason})
 	}
 	if err != nil {
 		return refuse(err)

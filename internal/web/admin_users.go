@@ -125,6 +125,9 @@ func (s *Server) adminUsersCreate(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		req.Community, err = s.userCommunity(r, req.Role, f.Community)
 	}
+	if err == nil && req.Role == civic.RoleDistrict {
+		req.District, err = s.pickedDistrict(r, f.Community)
+	}
 	var res auth.UserChange
 	if err == nil {
 		res, err = s.Auth.AddUser(ctx, a, key, req)

@@ -23,6 +23,7 @@ type pointsEntry struct {
 }
 
 type pointsData struct {
+	Card                    *creditCard
 	Balance, Earned, Credit int64
 	Month                   []earning.CategoryPoints
 	MonthNames              map[string]string
@@ -38,7 +39,11 @@ func (s *Server) residentPoints(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := pointsData{Balance: acct.Balance, Earned: acct.Earned, Credit: acct.CreditPoints(), MonthNames: map[string]string{}}
+	d := pointsData{Balance: acct.Balance, Earned: acct.Earned, MonthNames: map[string]string{}}
+	if d.Card, err = s.creditCard(ctx, a); err != nil {
+		return err
+	}
+	d.Credit = d.Card.CreditPoints // under the district's rules in force
 	if d.Month, err = s.Earning.MonthSummary(ctx, a.CommunityID, a.ResidentID, s.Clock.Now()); err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"civicpoints/internal/config"
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
+	"civicpoints/internal/district"
 	"civicpoints/internal/earning"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
@@ -52,6 +53,11 @@ type Options struct {
 	// Registry pages: the resident's rotating code and printed cards; the
 	// counter checks scanned codes with it.
 	Codes *credit.Codes
+
+	// Credit pages: the credit card, "why is my level this", consent, and
+	// the district office's rules; District: its communities.
+	Credit   *credit.Service
+	District *district.Service
 }
 
 // Server renders the pages.

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"civicpoints/internal/credit"
+	"civicpoints/internal/district"
 	"context"
 	"io"
 	"log/slog"
@@ -52,7 +54,10 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	d.Clock = clock
 	store := idem.New(d, nil, clock)
 	st := station.New(d, store, ledger.New(d, store), clock, nil)
-	s, err := web.New(web.Options{Cfg: &config.Config{Lang: "zh-CN"}, DB: d, Auth: a, Clock: clock, Log: slog.New(slog.DiscardHandler), Station: st})
+	reg := registry.New(d, clock, nil, strings.Repeat("k", 32))
+	dist := district.New(d, store, clock, a)
+	s, err := web.New(web.Options{Cfg: &config.Config{Lang: "zh-CN"}, DB: d, Auth: a, Clock: clock, Log: slog.New(slog.DiscardHandler), Station: st,
+		Registry: reg, District: dist, Credit: credit.New(d, store, clock, dist, reg)})
 	if err != nil {
 		t.Fatal(err)
 	}
