@@ -56,8 +56,11 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User
 }
 
 // needsCommunity: district and admin users see every community; the others
-// work inside one.
-func needsCommunity(r civic.Role) bool { return r != civic.RoleDistrict && r != civic.RoleAdmin }
+// work inside one (garden operators and stewards inside their operator);
+// a garden adopter belongs to none.
+func needsCommunity(r civic.Role) bool {
+	return r != civic.RoleDistrict && r != civic.RoleAdmin && r != civic.RoleGardenAdopter
+}
 
 const userColumns = "community_id, id, username, name, role, resident_id, grants, lang, disabled, created_at"
 
