@@ -21,31 +21,31 @@ const (
 // Adoption is one family's plot (or seedling) for one season, under the
 // terms of its mode as they stood when it was made.
 type Adoption struct {
-	Operator          string   `json:"operator"`
-	ID                string   `json:"id"`
-	Season            string   `json:"season"`
-	Garden            string   `json:"garden"`
-	Plot              string   `json:"plot"`
-	Adopter           string   `json:"adopter"`
-	Mode              ModeCode `json:"mode"`
-	Crop              string   `json:"crop"`
-	FeeFen            int64    `json:"fee_fen"`
-	Terms             Terms    `json:"terms"`
-	Status            string   `json:"status"`
-	FamilyName        string   `json:"family_name"`
-	ChildNickname     string   `json:"child_nickname"`
-	NicknameConsent   bool     `json:"nickname_consent"`
-	PhotoID           string   `json:"photo_id"`
-	PhotoConsent      bool     `json:"photo_consent"`
-	PlantedOn         string   `json:"planted_on"`
-	RipeOn            string   `json:"ripe_on"`
-	WindowDays        int      `json:"window_days"`
-	LossBy            Party    `json:"loss_by"`
-	FailReason        string   `json:"fail_reason"`
-	RefundFen         int64    `json:"refund_fen"`
-	LinkCode          string   `json:"-"` // the family's own: never in a stored answer
-	ResidentCommunity string   `json:"resident_community"`
-	ResidentID        string   `json:"resident_id"`
+	Operator          string    `json:"operator"`
+	ID                string    `json:"id"`
+	Season            string    `json:"season"`
+	Garden            string    `json:"garden"`
+	Plot              string    `json:"plot"`
+	Adopter           string    `json:"adopter"`
+	Mode              ModeCode  `json:"mode"`
+	Crop              string    `json:"crop"`
+	FeeFen            int64     `json:"fee_fen"`
+	Terms             Terms     `json:"terms"`
+	Status            string    `json:"status"`
+	FamilyName        string    `json:"family_name"`
+	ChildNickname     string    `json:"child_nickname"`
+	NicknameConsent   bool      `json:"nickname_consent"`
+	PhotoID           string    `json:"photo_id"`
+	PhotoConsent      bool      `json:"photo_consent"`
+	PlantedOn         string    `json:"planted_on"`
+	RipeOn            string    `json:"ripe_on"`
+	WindowDays        int       `json:"window_days"`
+	LossBy            Party     `json:"loss_by"`
+	FailReason        string    `json:"fail_reason"`
+	RefundFen         int64     `json:"refund_fen"`
+	LinkCode          string    `json:"-"` // the family's own: never in a stored answer
+	ResidentCommunity string    `json:"resident_community"`
+	ResidentID        string    `json:"resident_id"`
 	CreatedAt         time.Time `json:"created_at"`
 }
 

@@ -194,5 +194,8 @@ func (s *Service) Attendees(ctx context.Context, by civic.Actor, operatorID, eve
 	rows, err := s.DB.Query(ctx, `SELECT a.name, a.phone_masked, u.people FROM garden_event_signups u
 		JOIN garden_adopters a ON a.user_id = u.adopter_id
 		WHERE u.operator_id = $1 AND u.event_id = $2 AND u.status = 'registered' ORDER BY u.created_at LIMIT $3`, operatorID, eventID, MaxCapacity)
-	return db.Collect(rows, err, func(r db.Scanner) (x Attendee, err error) { err = r.Scan(&x.Name, &x.PhoneMasked, &x.People); return x, err })
+	return db.Collect(rows, err, func(r db.Scanner) (x Attendee, err error) {
+		err = r.Scan(&x.Name, &x.PhoneMasked, &x.People)
+		return x, err
+	})
 }

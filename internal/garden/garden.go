@@ -180,6 +180,8 @@ func adopter(by civic.Actor) error {
 	return civic.Errorf(civic.Forbidden, "civic.role_refused", "a %s may not do this", string(by.Role))
 }
 
-func isSystem(by civic.Actor) bool { return by.UserID == civic.System.UserID && by.Role == civic.System.Role }
+func isSystem(by civic.Actor) bool {
+	return by.UserID == civic.System.UserID && by.Role == civic.System.Role
+}
 
 func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -17,11 +17,11 @@ const (
 	statAdoptions = "adoptions" // confirmed, by mode
 	statFee       = "fee_fen"   // fees recorded, by mode
 	statRefund    = "refund_fen"
-	statFailed    = "failed"      // failed crops, by mode
-	statTaken     = "taken"       // plots held (pending or confirmed), by garden
-	statTasksDone = "tasks_done"  // by task kind
-	statTasksLate = "tasks_late"  // done after their day, by kind
-	statHarvestG  = "harvest_g"   // grams picked, by crop
+	statFailed    = "failed"     // failed crops, by mode
+	statTaken     = "taken"      // plots held (pending or confirmed), by garden
+	statTasksDone = "tasks_done" // by task kind
+	statTasksLate = "tasks_late" // done after their day, by kind
+	statHarvestG  = "harvest_g"  // grams picked, by crop
 )
 
 // bump adds v to a kept figure in the command's transaction: one upsert of
@@ -47,7 +47,7 @@ type ModeFigures struct {
 
 // GardenFigures are one garden's plots free and taken in a season.
 type GardenFigures struct {
-	Garden      Garden
+	Garden       Garden
 	Plots, Taken int64
 }
 
