@@ -13,6 +13,7 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/garden"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -40,6 +41,8 @@ type App struct {
 	Station *station.Service
 	// Codes issues and verifies residents' credit codes.
 	Codes *credit.Codes
+	// Garden: the shared garden's operators, plots, adoptions, tasks and reminders.
+	Garden *garden.Service
 	// VerifyCode resolves a scanned resident code to the resident for the
 	// station counter; nil means the credit service's Verify (tests replace it).
 	VerifyCode func(ctx context.Context, communityID, payload string) (residentID string, err error)
@@ -99,6 +102,8 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.Ledger = ledger.New(d, a.Idem)
 	a.Earning = earning.New(d, clock, a.Registry, earning.CodeFunc(a.verifyCode), a.Batch, a.Ledger, a.Idem)
 	a.Station = station.New(d, a.Idem, a.Ledger, clock, a.Registry)
+	a.Garden = garden.New(d, a.Idem, clock, func(ctx context.Context) (garden.Sealer, error) { return a.Registry.Keys(ctx) },
+		a.Auth, a.Registry)
 	wireUndos(a.Ledger)
 	return a
 }

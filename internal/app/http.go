@@ -38,7 +38,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("GET /metrics", a.metricsGuard(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning, Ledger: a.Ledger,
-		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: a.Codes, Station: a.Station})
+		Registry: a.Registry, Batch: a.Batch, VerifyCode: a.verifyCode, Codes: a.Codes, Station: a.Station, Garden: a.Garden})
 	if err != nil {
 		// The templates are embedded: a parse error is a bug caught by every
 		// test that builds a handler, never a runtime condition.

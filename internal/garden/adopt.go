@@ -98,10 +98,10 @@ type AdoptRequest struct {
 }
 
 func (r *AdoptRequest) validate() (err error) {
-	if r.FamilyName, err = text(r.FamilyName, MaxFamilyName, true, "name on the plate"); err != nil {
+	if r.FamilyName, err = text(r.FamilyName, MaxFamilyName, true, "plate"); err != nil {
 		return err
 	}
-	if r.ChildNickname, err = text(r.ChildNickname, MaxNickname, false, "child's nickname"); err != nil {
+	if r.ChildNickname, err = text(r.ChildNickname, MaxNickname, false, "nickname"); err != nil {
 		return err
 	}
 	switch {
@@ -235,7 +235,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *db.Tx, r ConfirmRequest) (a
 		WHERE operator_id = $1 AND id = $2`, a.Operator, a.ID, a.Status, a.PlantedOn, a.RipeOn, a.WindowDays, db.Millis(tx.Now())); err != nil {
 		return a, err
 	}
-	if err := writePlan(ctx, tx, a, plan); err != nil {
+	if err := writePlan(ctx, tx, a, c, plan); err != nil {
 		return a, err
 	}
 	for _, st := range []struct {
@@ -251,7 +251,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *db.Tx, r ConfirmRequest) (a
 
 // writePlan writes the plan's tasks and reminders (multi-row inserts: a
 // season of watering is dozens of rows).
-func writePlan(ctx context.Context, tx *db.Tx, a Adoption, p Plan) error {
+func writePlan(ctx context.Context, tx *db.Tx, a Adoption, c Crop, p Plan) error {
 	ids := make([]string, len(p.Tasks))
 	for i, t := range p.Tasks {
 		ids[i] = civic.NewID()
@@ -261,12 +261,12 @@ func writePlan(ctx context.Context, tx *db.Tx, a Adoption, p Plan) error {
 		}
 	}
 	for _, rm := range p.Remind {
-		subject := ""
+		subject, arg := "", c.Name
 		if rm.Task >= 0 {
-			subject = ids[rm.Task]
+			subject, arg = ids[rm.Task], string(p.Tasks[rm.Task].Kind)
 		}
 		if err := addReminder(ctx, tx, Reminder{Operator: a.Operator, Adoption: a.ID, Adopter: a.Adopter, Kind: rm.Kind,
-			DueAt: rm.DueAt, ArgDate: rm.ArgDate, ArgDays: rm.ArgDays, Subject: subject}); err != nil {
+			DueAt: rm.DueAt, ArgDate: rm.ArgDate, ArgDays: rm.ArgDays, ArgText: arg, Subject: subject}); err != nil {
 			return err
 		}
 	}

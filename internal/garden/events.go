@@ -99,6 +99,16 @@ func (s *Service) Events(ctx context.Context, operatorID, adopterID string, now 
 	return db.Collect(rows, err, scanEvent)
 }
 
+// Event reads one event.
+func (s *Service) Event(ctx context.Context, operatorID, id string) (e Event, err error) {
+	defer civic.Wrap(&err, "garden.Event(%s)", id)
+	e, err = scanEvent(s.DB.QueryRow(ctx, "SELECT "+eventCols+", 0 FROM garden_events e WHERE e.operator_id = $1 AND e.id = $2", operatorID, id))
+	if noRows(err) {
+		return e, notFound("event", id)
+	}
+	return e, err
+}
+
 // SignUpRequest asks for a family's places at an event (People ≥ 1; 0
 // cancels the family's places).
 type SignUpRequest struct {
@@ -162,7 +172,7 @@ func (s *Service) signUpTx(ctx context.Context, tx *db.Tx, r SignUpRequest) (e E
 	if e.Mine == 0 && r.People > 0 {
 		// The day before, at the event's own time: enough to plan the trip.
 		if err := addReminder(ctx, tx, Reminder{Operator: r.Operator, Adopter: r.Adopter, Kind: RemindEvent,
-			DueAt: maxTime(tx.Now(), e.Start.Add(-24*time.Hour)), ArgDate: Today(e.Start), Subject: e.ID}); err != nil {
+			DueAt: maxTime(tx.Now(), e.Start.Add(-24*time.Hour)), ArgDate: Today(e.Start), ArgText: e.Title, Subject: e.ID}); err != nil {
 			return e, err
 		}
 	}

@@ -146,20 +146,17 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// text trims s and checks it is present (when required) and not too long.
+// text trims s and checks it is present (when required) and not too long;
+// field names it in the messages (fields.go), in each language's own words.
 func text(s string, max int, required bool, field string) (string, error) {
 	s, long := civic.TooLong(s, max)
 	switch {
 	case required && s == "":
-		return s, civic.Errorf(civic.Invalid, "garden.required", "%s is required", field)
+		return s, missing(field)
 	case long:
-		return s, civic.Errorf(civic.Invalid, "garden.too_long", "%s is longer than %d characters", field, max)
+		return s, tooLong(field, max)
 	}
 	return s, nil
-}
-
-func notFound(what, id string) error {
-	return civic.Errorf(civic.NotFound, "garden.not_found", "no %s %s", what, id)
 }
 
 // staff lets the operator's own staff through: its operators, and its

@@ -75,7 +75,7 @@ func TestModeRulesThroughCommands(t *testing.T) {
 			{"steward on a self-managed plot", f.stew, weedSelf, "garden.task_family"},
 			{"operator on a self-managed plot", f.boss, weedSelf, "garden.task_family"},
 			{"family on a half-hosted plot", fam, weedHalf, "garden.task_steward"},
-			{"another family", f.family("13800000002"), weedSelf, "garden.not_found"},
+			{"another family", f.family("13800000002"), weedSelf, "garden.no.task"},
 		} {
 			_, err := f.s.Complete(f.ctx, c.by, f.key(), garden.CompleteRequest{Operator: f.op.ID, Task: c.task.ID})
 			if key(err) != c.want {

@@ -20,6 +20,7 @@ type Reminder struct {
 	DueAt    time.Time    `json:"due_at"`
 	ArgDate  string       `json:"arg_date"`
 	ArgDays  int          `json:"arg_days"`
+	ArgText  string       `json:"arg_text"` // the crop, the task's kind or the event's title
 	Subject  string       `json:"subject"` // the task or event reminded of
 	SentAt   time.Time    `json:"sent_at"`
 	ReadAt   time.Time    `json:"read_at"`
@@ -40,17 +41,17 @@ type ReminderSource interface {
 var _ ReminderSource = (*Service)(nil)
 
 func addReminder(ctx context.Context, tx *db.Tx, r Reminder) error {
-	_, err := tx.Exec(ctx, `INSERT INTO garden_reminders (operator_id, id, adoption_id, adopter_id, kind, due_at, arg_date, arg_days, subject_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.Operator, civic.NewID(), r.Adoption, r.Adopter, string(r.Kind),
-		db.Millis(r.DueAt), r.ArgDate, r.ArgDays, r.Subject, db.Millis(tx.Now()))
+	_, err := tx.Exec(ctx, `INSERT INTO garden_reminders (operator_id, id, adoption_id, adopter_id, kind, due_at, arg_date, arg_days, arg_text, subject_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, r.Operator, civic.NewID(), r.Adoption, r.Adopter, string(r.Kind),
+		db.Millis(r.DueAt), r.ArgDate, r.ArgDays, r.ArgText, r.Subject, db.Millis(tx.Now()))
 	return err
 }
 
-const reminderCols = "operator_id, id, adoption_id, adopter_id, kind, due_at, arg_date, arg_days, subject_id, sent_at, read_at"
+const reminderCols = "operator_id, id, adoption_id, adopter_id, kind, due_at, arg_date, arg_days, arg_text, subject_id, sent_at, read_at"
 
 func scanReminder(r db.Scanner) (m Reminder, err error) {
 	var due, sent, read int64
-	err = r.Scan(&m.Operator, &m.ID, &m.Adoption, &m.Adopter, &m.Kind, &due, &m.ArgDate, &m.ArgDays, &m.Subject, &sent, &read)
+	err = r.Scan(&m.Operator, &m.ID, &m.Adoption, &m.Adopter, &m.Kind, &due, &m.ArgDate, &m.ArgDays, &m.ArgText, &m.Subject, &sent, &read)
 	m.DueAt = db.FromMillis(due)
 	if sent > 0 {
 		m.SentAt = db.FromMillis(sent)

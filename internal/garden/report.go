@@ -51,6 +51,9 @@ type GardenFigures struct {
 	Plots, Taken int64
 }
 
+// Free is how many plots no adoption holds.
+func (g GardenFigures) Free() int64 { return max(0, g.Plots-g.Taken) }
+
 // KindFigures are one task kind's tasks done and done late.
 type KindFigures struct {
 	Kind       TaskKind

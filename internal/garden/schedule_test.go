@@ -12,7 +12,9 @@ import (
 	"civicpoints/internal/idem"
 )
 
-func sh(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, civic.Shanghai).UTC() }
+func sh(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, civic.Shanghai).UTC()
+}
 
 // Reminder times follow from the planting day and the crop's days to
 // ripeness, in Shanghai mornings, and none is set in the past.

@@ -102,7 +102,7 @@ func scanOperator(r db.Scanner) (o Operator, err error) {
 func operatorBySlug(ctx context.Context, q db.Querier, slug string) (Operator, error) {
 	o, err := scanOperator(q.QueryRow(ctx, "SELECT "+operatorCols+" FROM garden_operators WHERE slug = $1", slug))
 	if noRows(err) {
-		return o, notFound("garden operator", slug)
+		return o, notFound("operator", slug)
 	}
 	return o, err
 }
@@ -118,7 +118,7 @@ func (s *Service) Operator(ctx context.Context, id string) (o Operator, err erro
 	defer civic.Wrap(&err, "garden.Operator(%s)", id)
 	o, err = scanOperator(s.DB.QueryRow(ctx, "SELECT "+operatorCols+" FROM garden_operators WHERE operator_id = $1", id))
 	if noRows(err) {
-		return o, notFound("garden operator", id)
+		return o, notFound("operator", id)
 	}
 	return o, err
 }

@@ -19,6 +19,7 @@ import (
 	"civicpoints/internal/credit"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/garden"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -55,6 +56,9 @@ type Options struct {
 
 	// Registry pages: the resident's rotating code and printed cards.
 	Codes *credit.Codes
+
+	// Garden pages: operators, stewards and families of the shared garden.
+	Garden *garden.Service
 }
 
 // Server renders the pages.
@@ -142,6 +146,10 @@ var homePaths = map[civic.Role]string{
 	civic.RoleMerchant: "/merchant",
 	civic.RoleDistrict: "/district",
 	civic.RoleAdmin:    "/admin",
+
+	civic.RoleGardenOperator: "/garden/op",
+	civic.RoleGardenSteward:  "/garden/steward",
+	civic.RoleGardenAdopter:  "/garden/me",
 }
 
 // HomePath is the home page of a role.

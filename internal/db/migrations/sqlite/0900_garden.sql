@@ -172,6 +172,7 @@ CREATE TABLE garden_reminders (
     due_at      BIGINT  NOT NULL,
     arg_date    TEXT    NOT NULL DEFAULT '',
     arg_days    INTEGER NOT NULL DEFAULT 0,
+    arg_text    TEXT    NOT NULL DEFAULT '', -- the crop, the task's kind or the event's title
     subject_id  TEXT    NOT NULL DEFAULT '',
     sent_at     BIGINT  NOT NULL DEFAULT 0,
     read_at     BIGINT  NOT NULL DEFAULT 0,
