@@ -38,7 +38,7 @@ func TestDemoIdempotent(t *testing.T) {
 		if !maps.Equal(before, after) {
 			t.Errorf("second run changed row counts:\nbefore %v\nafter  %v", before, after)
 		}
-		for table, want := range map[string]int64{"communities": 1, "estates": 6, "households": 2481, "residents": 6028, "users": 7} {
+		for table, want := range map[string]int64{"communities": 1, "estates": 6, "households": 2481, "residents": 6028, "users": 7 + 3 + 8, "garden_plots": 110} {
 			if got := before[table]; got != want {
 				t.Errorf("%s = %d, want %d", table, got, want)
 			}
