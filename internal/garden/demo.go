@@ -77,7 +77,9 @@ type demo struct {
 	familyAdopted []Adoption
 }
 
-func (d *demo) key(format string, args ...any) idem.Key { return idem.Key("demo-" + fmt.Sprintf(format, args...)) }
+func (d *demo) key(format string, args ...any) idem.Key {
+	return idem.Key("demo-" + fmt.Sprintf(format, args...))
+}
 
 func (d *demo) layout(ctx context.Context) error {
 	g, err := d.s.AddGarden(ctx, d.boss, d.key("garden-plots"), AddGardenRequest{Operator: d.op.ID, Name: "共享菜园", Kind: "plots", Rows: 6, Cols: 10, SizeM2: 15})

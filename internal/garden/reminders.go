@@ -21,7 +21,7 @@ type Reminder struct {
 	ArgDate  string       `json:"arg_date"`
 	ArgDays  int          `json:"arg_days"`
 	ArgText  string       `json:"arg_text"` // the crop, the task's kind or the event's title
-	Subject  string       `json:"subject"` // the task or event reminded of
+	Subject  string       `json:"subject"`  // the task or event reminded of
 	SentAt   time.Time    `json:"sent_at"`
 	ReadAt   time.Time    `json:"read_at"`
 }
