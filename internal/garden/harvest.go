@@ -75,10 +75,22 @@ func (s *Service) harvestTx(ctx context.Context, tx *db.Tx, by civic.Actor, r Ha
 		by.UserID, h.Note, db.Millis(h.CreatedAt)); err != nil {
 		return h, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE garden_tasks SET status = 'done', done_at = $3, done_by = $4, done_by_name = $5, late = $6
+	late := h.PickedOn > a.LastDay()
+	res, err := tx.Exec(ctx, `UPDATE garden_tasks SET status = 'done', done_at = $3, done_by = $4, done_by_name = $5, late = $6
 		WHERE operator_id = $1 AND adoption_id = $2 AND kind = 'harvest' AND status = 'pending'`,
-		a.Operator, a.ID, db.Millis(tx.Now()), by.UserID, by.Name, boolInt(h.PickedOn > a.LastDay())); err != nil {
+		a.Operator, a.ID, db.Millis(tx.Now()), by.UserID, by.Name, boolInt(late))
+	if err != nil {
 		return h, err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		if err := bump(ctx, tx, a.Operator, a.Season, statTasksDone, string(TaskHarvest), n); err != nil {
+			return h, err
+		}
+		if late {
+			if err := bump(ctx, tx, a.Operator, a.Season, statTasksLate, string(TaskHarvest), n); err != nil {
+				return h, err
+			}
+		}
 	}
 	if err := bump(ctx, tx, a.Operator, a.Season, statHarvestG, a.Crop, h.WeightG); err != nil {
 		return h, err

@@ -184,6 +184,7 @@ func init() {
 
 		"garden_pages.queue.title": {"管家任务", "Steward's tasks"},
 		"garden_pages.queue.help":  {"半托管和全托管地块今天和明天的任务，逾期的在前。完成时拍张照片，园主能看到。", "Today's and tomorrow's tasks of half- and fully-hosted plots, overdue first. Take a photo when done: the family sees it."},
+		"garden_pages.queue.do":    {"完成并拍照…", "Done: add a note and photo…"},
 		"garden_pages.queue.empty": {"今天没有待办任务", "Nothing to do today"},
 
 		"garden_pages.setup.modes":       {"托管模式", "Hosting modes"},

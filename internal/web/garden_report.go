@@ -12,7 +12,7 @@ import (
 // resident's page to link an adoption to their account.
 func init() {
 	AddPage(Page{Method: "GET", Path: "/garden/op/report", Roles: gardenOperatorRoles, Nav: "garden_pages.nav.report", Handler: (*Server).gardenReport})
-	AddPage(Page{Method: "GET", Path: "/garden/op/report.xlsx", Roles: gardenOperatorRoles, Handler: (*Server).gardenReportXLSX})
+	AddPage(Page{Method: "GET", Path: "/garden/op/seasons/{season}/report.xlsx", Roles: gardenOperatorRoles, Handler: (*Server).gardenReportXLSX})
 	res := []civic.Role{civic.RoleResident}
 	AddPage(Page{Method: "GET", Path: "/resident/garden", Roles: res, Nav: "garden_pages.nav.resident", Handler: (*Server).residentGarden})
 	AddPage(Page{Method: "POST", Path: "/resident/garden", Roles: res, Handler: (*Server).residentGardenPost})
@@ -37,6 +37,11 @@ type reportData struct {
 
 func (s *Server) reportData(r *http.Request) (d reportData, err error) {
 	a, _ := ActorFrom(r.Context())
+	if id := r.PathValue("season"); id != "" { // the export names its season in the path
+		q := r.URL.Query()
+		q.Set("season", id)
+		r.URL.RawQuery = q.Encode()
+	}
 	var se garden.Season
 	if se, d.Seasons, d.Has, err = s.gardenSeason(r, a.CommunityID); err != nil || !d.Has {
 		return d, err
@@ -62,7 +67,7 @@ func (s *Server) gardenReportXLSX(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if !d.Has {
+	if !d.Has || d.Report.Season.ID != r.PathValue("season") {
 		return civic.Errorf(civic.NotFound, "garden.no.season", "no such season")
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
