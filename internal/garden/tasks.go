@@ -25,6 +25,7 @@ type Task struct {
 	Late       bool      `json:"late"`
 	// Plot and family, for the steward's queue.
 	PlotLabel  string `json:"plot_label,omitempty"`
+	GardenName string `json:"garden_name,omitempty"`
 	FamilyName string `json:"family_name,omitempty"`
 }
 
@@ -43,7 +44,7 @@ func scanTask(r db.Scanner) (t Task, err error) {
 func scanQueued(r db.Scanner) (t Task, err error) {
 	var done, late int64
 	err = r.Scan(&t.ID, &t.Adoption, &t.Kind, &t.DueOn, &t.Assignee, &t.Status, &done, &t.DoneBy, &t.DoneByName, &t.Note, &t.PhotoID, &late,
-		&t.PlotLabel, &t.FamilyName)
+		&t.PlotLabel, &t.GardenName, &t.FamilyName)
 	return t, err
 }
 
@@ -55,9 +56,10 @@ func (s *Service) Queue(ctx context.Context, by civic.Actor, until, cursorDue, c
 		return nil, err
 	}
 	limit = min(max(limit, 1), 100)
-	rows, err := s.DB.Query(ctx, "SELECT "+taskCols+`, p.label, a.family_name FROM garden_tasks t
+	rows, err := s.DB.Query(ctx, "SELECT "+taskCols+`, p.label, g.name, a.family_name FROM garden_tasks t
 		JOIN garden_adoptions a ON a.operator_id = t.operator_id AND a.id = t.adoption_id
 		JOIN garden_plots p ON p.operator_id = a.operator_id AND p.id = a.plot_id
+		JOIN garden_gardens g ON g.operator_id = a.operator_id AND g.id = a.garden_id
 		WHERE t.operator_id = $1 AND t.assignee = 'steward' AND t.status = 'pending' AND t.due_on <= $2
 		AND (t.due_on > $3 OR (t.due_on = $3 AND t.id > $4))
 		ORDER BY t.due_on, t.id LIMIT $5`, by.CommunityID, until, cursorDue, cursorID, limit)

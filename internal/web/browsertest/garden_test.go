@@ -145,18 +145,14 @@ func TestGardenAdoptToPicking(t *testing.T) {
 			shot(t, st, "garden_steward_"+lang)
 			fits(t, st, "steward queue")
 			Do(t, st, chromedp.Navigate(srv.URL+"/garden/steward?after="), chromedp.WaitVisible(chromedp.CSS("#queue")))
-			found := Get(t, st, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
-				for (const li of document.querySelectorAll("#queue li.task")) {
-					if (li.querySelector("h2").textContent.trim().startsWith(%q + " ")) { li.id = "the-task"; return li.querySelector("form").action }
-				}
-				return "" })()`, label)))
-			for found == "" { // further pages of the queue
+			// The queue lists overdue tasks first: this plot's, planted ten days
+			// ago, are on its first pages.
+			find := fmt.Sprintf(`(() => { const li = document.querySelector('#queue li[data-adoption=%q]'); if (li) li.id = "the-task"; return !!li })()`, id)
+			for !Get(t, st, chromedp.Evaluate[bool](find)) {
 				if !Get(t, st, chromedp.Evaluate[bool](`!!document.querySelector("a[href^='?after=']")`)) {
 					t.Fatalf("no task of plot %s in the steward's queue", label)
 				}
 				ClickAndLoad(t, st, "a[href^='?after=']", "#queue")
-				found = Get(t, st, chromedp.Evaluate[string](fmt.Sprintf(`(() => { for (const li of document.querySelectorAll("#queue li.task")) {
-					if (li.querySelector("h2").textContent.trim().startsWith(%q + " ")) { li.id = "the-task"; return li.querySelector("form").action } } return "" })()`, label)))
 			}
 			Do(t, st, chromedp.Click(chromedp.CSS("#the-task summary")), chromedp.SetValue(chromedp.CSS("#the-task input[name=note]"), "watered well"),
 				chromedp.SetUploadFiles(chromedp.CSS("#the-task input[type=file]"), []string{photoFile(t)}))
