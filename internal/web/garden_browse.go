@@ -148,7 +148,7 @@ func (s *Server) gardenAdopt(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) gardenAdoptPost(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
 	req := garden.AdoptRequest{Operator: r.PathValue("op"), Adopter: a.UserID, Plot: r.PathValue("plot")}
-	err := parseForm(r, 1<<20)
+	err := gardenForm(r)
 	if err == nil {
 		req.Season, req.Mode, req.Crop = r.PostFormValue("season"), garden.ModeCode(r.PostFormValue("mode")), r.PostFormValue("crop")
 		req.FamilyName, req.ChildNickname = r.PostFormValue("family_name"), r.PostFormValue("nickname")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/garden"
@@ -76,7 +77,7 @@ func (s *Server) gardenPage(w http.ResponseWriter, r *http.Request, name string,
 // gardenPhoto reads an optional photo of up to garden.MaxPhoto bytes.
 func gardenPhoto(r *http.Request, name string) ([]byte, error) {
 	f, _, err := r.FormFile(name)
-	if errors.Is(err, http.ErrMissingFile) {
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
 		return nil, nil
 	}
 	if err != nil {
@@ -168,4 +169,13 @@ func (s *Server) gardenSeason(r *http.Request, operatorID string) (cur garden.Se
 		}
 	}
 	return cur, all, true, nil
+}
+
+// gardenForm reads a posted form that may carry a photo: multipart from a
+// browser's upload form, urlencoded from a client sending no file.
+func gardenForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return parseForm(r, 1<<20)
+	}
+	return parseForm(r, 0)
 }

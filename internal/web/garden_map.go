@@ -66,7 +66,7 @@ func (s *Server) gardenOpPlot(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) gardenOpPlotPost(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	err := parseForm(r, 1<<20)
+	err := gardenForm(r)
 	req := garden.SetPlotRequest{Operator: a.CommunityID, Plot: r.PathValue("id")}
 	if err == nil {
 		req.Variety, req.Giant = r.PostFormValue("variety"), r.PostFormValue("giant") == "1"

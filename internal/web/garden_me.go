@@ -210,7 +210,7 @@ func (s *Server) gardenMineHarvest(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) gardenMineTask(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	err := parseForm(r, 1<<20)
+	err := gardenForm(r)
 	var photo []byte
 	var key idem.Key
 	if err == nil {

@@ -48,7 +48,7 @@ func (s *Server) gardenQueue(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) gardenQueueDone(w http.ResponseWriter, r *http.Request) error {
 	a, _ := ActorFrom(r.Context())
-	err := parseForm(r, 1<<20)
+	err := gardenForm(r)
 	var photo []byte
 	var key idem.Key
 	if err == nil {
