@@ -27,7 +27,7 @@ func (residents) ResidentActive(_ context.Context, _, id string) error {
 // fixture is a garden operator with one 2×3 garden, a crop, a season and a
 // family per mode, over one engine, at a fixed clock in Shanghai.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	s      *garden.Service
 	clock  *civic.FixedClock
@@ -44,7 +44,7 @@ type fixture struct {
 // start is 2026-03-01 08:00 in Shanghai.
 var start = time.Date(2026, 3, 1, 8, 0, 0, 0, civic.Shanghai)
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := civic.NewFixedClock(start)
