@@ -14,6 +14,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/district"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/garden"
 	"civicpoints/internal/idem"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -45,6 +46,8 @@ type App struct {
 	District *district.Service
 	// Credit: the districts' credit rules, levels, level changes, consent.
 	Credit *credit.Service
+	// Garden: the shared garden's operators, plots, adoptions, tasks and reminders.
+	Garden *garden.Service
 }
 
 // Open connects to cfg.DB, applies migrations when cfg.Migrate is set (else
@@ -95,6 +98,8 @@ func New(cfg *config.Config, d *db.DB, clock civic.Clock, log *slog.Logger) *App
 	a.District = district.New(d, a.Idem, clock, a.Auth)
 	a.District.OnCommunity = a.Earning.SeedDefaults // a new community starts with the default catalogue
 	a.Credit = credit.New(d, a.Idem, clock, a.District, a.Registry)
+	a.Garden = garden.New(d, a.Idem, clock, func(ctx context.Context) (garden.Sealer, error) { return a.Registry.Keys(ctx) },
+		a.Auth, a.Registry)
 	wireUndos(a.Ledger)
 	// Every award and reversal that crosses a level's threshold records the
 	// level change in its own transaction.

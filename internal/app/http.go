@@ -39,7 +39,7 @@ func (a *App) Handler() http.Handler {
 	a.mountAPI(mux)
 	w, err := web.New(web.Options{Cfg: a.Cfg, DB: a.DB, Auth: a.Auth, Clock: a.Clock, Log: log, Earning: a.Earning, Ledger: a.Ledger,
 		Registry: a.Registry, Batch: a.Batch, Codes: a.Codes, Station: a.Station,
-		Credit: a.Credit, District: a.District})
+		Credit: a.Credit, District: a.District, Garden: a.Garden})
 	if err != nil {
 		// The templates are embedded: a parse error is a bug caught by every
 		// test that builds a handler, never a runtime condition.

@@ -158,3 +158,16 @@ func (s *Service) recordFailure(ctx context.Context, key string, limit int) erro
 		return err
 	})
 }
+
+// CountAttempt throttles a public action other than a login (a garden
+// family's registration, say) with the logins' table, window and lockout:
+// key names the action and the address ("garden_register:ADDR"); the
+// limit-th attempt within the window locks the key for the lockout, and a
+// locked key is refused with auth.throttled before anything else is done.
+func (s *Service) CountAttempt(ctx context.Context, key string, limit int) (err error) {
+	defer civic.Wrap(&err, "auth.CountAttempt(%s)", key)
+	if err := s.checkLocked(ctx, key); err != nil {
+		return err
+	}
+	return s.recordFailure(ctx, key, limit)
+}

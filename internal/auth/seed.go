@@ -76,3 +76,36 @@ func (s *Service) SeedDemoUsers(ctx context.Context, tx *db.Tx, communityID, res
 	}
 	return out, nil
 }
+
+// gardenDemoUsers are the shared garden's demo logins: its operator and a
+// steward work inside the garden operator; the family belongs to none.
+var gardenDemoUsers = []demoUser{
+	{"garden", "泉井边村菜园运营", civic.RoleGardenOperator, nil},
+	{"steward", "管家老周", civic.RoleGardenSteward, nil},
+	{"family", "王女士（演示园主）", civic.RoleGardenAdopter, nil},
+}
+
+// SeedGardenUsers adds the garden's demo logins for the operator
+// operatorID, as SeedDemoUsers does (users that exist are left as they are).
+func (s *Service) SeedGardenUsers(ctx context.Context, tx *db.Tx, operatorID string) (out []DemoLogin, err error) {
+	defer civic.Wrap(&err, "auth.SeedGardenUsers(%s)", operatorID)
+	for _, du := range gardenDemoUsers {
+		out = append(out, DemoLogin{Role: du.role, Username: du.username, Password: DemoPassword(du.username)})
+		var id string
+		err := tx.QueryRow(ctx, "SELECT id FROM users WHERE username = $1", du.username).Scan(&id)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		nu := NewUser{Username: du.username, Name: du.name, Password: DemoPassword(du.username), Role: du.role}
+		if needsCommunity(du.role) {
+			nu.CommunityID = operatorID
+		}
+		if _, err := s.CreateUser(ctx, tx, nu); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

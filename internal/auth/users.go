@@ -57,9 +57,12 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, nu NewUser) (u User
 	return s.CreateUserHashed(ctx, tx, nu, hash)
 }
 
-// needsCommunity: district and admin users belong to no community; the
-// others work inside one.
-func needsCommunity(r civic.Role) bool { return r != civic.RoleDistrict && r != civic.RoleAdmin }
+// needsCommunity: district and admin users see every community; the others
+// work inside one (garden operators and stewards inside their operator);
+// a garden adopter belongs to none.
+func needsCommunity(r civic.Role) bool {
+	return r != civic.RoleDistrict && r != civic.RoleAdmin && r != civic.RoleGardenAdopter
+}
 
 // needsDistrict: a district user or token sees its own district only, so it
 // must name one.

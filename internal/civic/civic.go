@@ -61,14 +61,25 @@ const (
 	RoleMerchant Role = "merchant"
 	RoleDistrict Role = "district"
 	RoleAdmin    Role = "admin"
+
+	// The shared garden's roles (internal/garden). Operators and stewards
+	// work inside one garden operator (a village or its company), whose id
+	// they carry as CommunityID; adopters belong to none.
+	RoleGardenOperator Role = "garden_operator"
+	RoleGardenSteward  Role = "garden_steward"
+	RoleGardenAdopter  Role = "garden_adopter"
 )
 
 // Roles lists every role in display order.
 var Roles = []Role{RoleResident, RoleWorker, RoleClerk, RoleMerchant, RoleDistrict, RoleAdmin}
 
+// GardenRoles are the shared garden's roles, kept apart from Roles: the
+// garden is not a community, and nothing of a community is theirs.
+var GardenRoles = []Role{RoleGardenOperator, RoleGardenSteward, RoleGardenAdopter}
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	for _, x := range Roles {
+	for _, x := range append(Roles[:len(Roles):len(Roles)], GardenRoles...) {
 		if r == x {
 			return true
 		}

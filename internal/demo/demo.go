@@ -15,6 +15,7 @@ import (
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/garden"
 	"civicpoints/internal/registry"
 	"civicpoints/internal/station"
 )
@@ -65,6 +66,31 @@ var Steps = []Step{
 	{Name: "station (32 goods, 3 donors backing 10,000 points, past redemptions)", Run: seedStation},
 	{Name: "district: jiangbin and fushan (about 1,500 residents each, activities, a worker each)", Run: seedNeighbours},
 	{Name: "credit (the district's first rules; the demo resident's consent)", Run: seedCredit},
+	{Name: "garden (泉井边村: 60 plots, 50 pumpkin varieties with 10 giants, a season of adoptions)", Run: seedGarden},
+}
+
+// seedGarden seeds 泉井边村's shared garden with its operator, steward and
+// family logins.
+func seedGarden(ctx context.Context, a *app.App, s *State) error {
+	op, err := garden.SeedDemoOperator(ctx, a.Garden)
+	if err != nil {
+		return err
+	}
+	var logins []auth.DemoLogin
+	if err := a.DB.WithTx(ctx, func(tx *db.Tx) (err error) {
+		logins, err = a.Auth.SeedGardenUsers(ctx, tx, op.ID)
+		return err
+	}); err != nil {
+		return err
+	}
+	family, err := a.Auth.UserByUsername(ctx, "family")
+	if err != nil {
+		return err
+	}
+	for _, l := range logins {
+		s.Logins = append(s.Logins, Login{Role: string(l.Role), Username: l.Username, Password: l.Password})
+	}
+	return garden.SeedDemo(ctx, a.Garden, op, family.ID)
 }
 
 // seedEarning runs the activities with the demo resident and 59 neighbours.

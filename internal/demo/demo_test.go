@@ -42,7 +42,7 @@ func TestDemoIdempotent(t *testing.T) {
 		// Chunjiang and its two smaller neighbours in one district; a login
 		// per role plus a worker for each neighbour.
 		for table, want := range map[string]int64{"districts": 1, "communities": 3, "estates": 12, "households": 2481 + 620 + 640,
-			"residents": 6028 + 1500 + 1520, "users": 9} {
+			"residents": 6028 + 1500 + 1520, "users": 9 + 3 + 8, "garden_plots": 110} {
 			if got := before[table]; got != want {
 				t.Errorf("%s = %d, want %d", table, got, want)
 			}

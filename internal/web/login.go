@@ -56,9 +56,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return civic.Errorf(civic.Invalid, "web.bad_form", "cannot read the form: %v", err)
 	}
 	username, next := r.PostFormValue("username"), localPath(r.PostFormValue("next"), "")
-	u, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientIP(r))
+	login := username
+	if s.Garden != nil {
+		login = s.Garden.LoginName(r.Context(), username) // a garden family logs in with its phone number
+	}
+	u, err := s.Auth.Login(r.Context(), login, r.PostFormValue("password"), s.clientIP(r))
 	if code := civic.ErrorCode(err); code == civic.Unauthenticated || code == civic.TooManyRequests {
-		s.Log.InfoContext(r.Context(), "login failed", "username", username, "ip", s.clientIP(r), "code", string(code))
+		s.Log.InfoContext(r.Context(), "login failed", "username", login, "ip", s.clientIP(r), "code", string(code))
 		v := View{Error: i18n.Error(LangFrom(r.Context()), err), Data: loginData{Username: username, Next: next}}
 		return s.RenderStatus(w, r, HTTPStatus(code), "login", v)
 	} else if err != nil {

@@ -19,6 +19,7 @@ import (
 	"civicpoints/internal/db"
 	"civicpoints/internal/district"
 	"civicpoints/internal/earning"
+	"civicpoints/internal/garden"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 	"civicpoints/internal/registry"
@@ -58,6 +59,8 @@ type Options struct {
 	// the district office's rules; District: its communities.
 	Credit   *credit.Service
 	District *district.Service
+	// Garden pages: operators, stewards and families of the shared garden.
+	Garden *garden.Service
 }
 
 // Server renders the pages.
@@ -145,6 +148,10 @@ var homePaths = map[civic.Role]string{
 	civic.RoleMerchant: "/merchant",
 	civic.RoleDistrict: "/district",
 	civic.RoleAdmin:    "/admin",
+
+	civic.RoleGardenOperator: "/garden/op",
+	civic.RoleGardenSteward:  "/garden/steward",
+	civic.RoleGardenAdopter:  "/garden/me",
 }
 
 // HomePath is the home page of a role.

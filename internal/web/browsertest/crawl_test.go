@@ -21,7 +21,7 @@ import (
 )
 
 // rawKey matches a catalogue key shown instead of its text.
-var rawKey = regexp.MustCompile(`\b(web|earning|earning_pages|station|registry|registry_pages|auth|admin|ledger|api|credit|db|config|error|cli|importer)\.[a-z_]+(\.[a-z_0-9]+)*\b`)
+var rawKey = regexp.MustCompile(`\b(web|earning|earning_pages|station|registry|registry_pages|auth|admin|ledger|api|credit|db|config|error|cli|importer|garden|garden_pages)\.[a-z_]+(\.[a-z_0-9]+)*\b`)
 
 // Every role, on the full Chunjiang demo, follows every link of its home page
 // and menu: no page fails, shows a catalogue key instead of text, or is wider
@@ -38,7 +38,7 @@ func TestEveryLinkOfEveryRole(t *testing.T) {
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(hs.Close)
 	srv := &Server{URL: hs.URL, App: a}
-	for _, user := range []string{"resident", "worker", "worker2", "clerk", "merchant", "district", "admin"} {
+	for _, user := range []string{"resident", "worker", "worker2", "clerk", "merchant", "district", "admin", "garden", "steward", "family"} {
 		t.Run(user, func(t *testing.T) {
 			tab := NewTab(t)
 			Do(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
