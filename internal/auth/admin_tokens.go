@@ -12,6 +12,12 @@ import (
 // audit entry and its key commit together (CreateToken). It returns the
 // token and its secret, which is shown once: only its SHA-256 is stored.
 func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID string, role civic.Role, name string) (t Token, plain string, err error) {
+	return s.CreateLimitedTokenTx(ctx, tx, communityID, role, name, Limits{})
+}
+
+// CreateLimitedTokenTx is CreateTokenTx for a token with an expiry, scopes
+// or a rate limit of its own.
+func (s *Service) CreateLimitedTokenTx(ctx context.Context, tx *db.Tx, communityID string, role civic.Role, name string, l Limits) (t Token, plain string, err error) {
 	defer civic.Wrap(&err, "auth.CreateTokenTx(%s)", name)
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -26,10 +32,19 @@ func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID stri
 	if !needsCommunity(role) {
 		communityID = "" // district and admin tokens read every community
 	}
-	t = Token{CommunityID: communityID, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now()}
+	if err := l.validate(s.now()); err != nil {
+		return t, "", err
+	}
+	l.Scopes, _ = ParseScopes(strings.Join(l.Scopes, " ")) // sorted, once each
+	t = Token{CommunityID: communityID, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now(), Limits: l}
 	plain = newSecret("cp_")
-	_, err = tx.Exec(ctx, "INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, 0)",
-		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt))
+	var expires int64
+	if !l.ExpiresAt.IsZero() {
+		expires = db.Millis(l.ExpiresAt)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at, expires_at, scopes, rate_per_minute)
+		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)`,
+		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt), expires, strings.Join(l.Scopes, " "), l.RatePerMinute)
 	if err != nil {
 		return Token{}, "", err
 	}

@@ -15,6 +15,7 @@ type CreateTokenRequest struct {
 	Role      civic.Role `json:"role"`
 	Name      string     `json:"name"` // who or what uses it
 	Reason    string     `json:"reason"`
+	Limits               // expiry, scopes, rate limit; empty for none
 }
 
 // CreatedToken is the answer of CreateToken. Only the token (never its
@@ -40,7 +41,7 @@ func (s *Service) CreateToken(ctx context.Context, by civic.Actor, key idem.Key,
 		return ct, err
 	}
 	return adminRun(ctx, s, key, "auth.create_token", r, nil, func(tx *db.Tx) (CreatedToken, error) {
-		t, plain, err := s.CreateTokenTx(ctx, tx, r.Community, r.Role, r.Name)
+		t, plain, err := s.CreateLimitedTokenTx(ctx, tx, r.Community, r.Role, r.Name, r.Limits)
 		if err != nil {
 			return CreatedToken{}, err
 		}
