@@ -16,6 +16,7 @@ func init() {
 		"api.resident_or_household": {"请给出 resident 或 household，二者之一", "Give resident or household, one of them"},
 		"auth.bad_scope":            {"未知的权限范围 %q：可用 %s", "Unknown scope %q: use %s"},
 		"auth.expiry_past":          {"令牌的到期时间必须在未来", "A token's expiry must be in the future"},
+		"cli.token_expires":         {"--expires 取天数（如 90d）或日期 YYYY-MM-DD，而不是 %q", "--expires takes a number of days such as 90d or a date YYYY-MM-DD, not %q"},
 		"auth.bad_rate":             {"令牌的频率限制必须是 0（默认）到每分钟 %d 次", "A token's rate limit must be 0 (the default) to %d requests a minute"},
 	})
 }
