@@ -210,7 +210,7 @@ func earningRoutes() []route {
 		{"POST", c + "/awards/bulk", workers, "awards:write", (*Server).bulkAward, doc{tag: "earning",
 			summary: "Give one award to many residents", desc: "One request, one key, one result per resident in the order given; a resident who cannot be awarded fails alone. Up to 2,000 residents.",
 			body: bulkAwardRequest{}, answer: bulkAnswer{}, status: 201,
-			example: bulkAwardRequest{ResidentIDs: []string{rid, "0191f3a2c4d5e6f708192a3b51"}, Indicator: "community_activity", Points: 5, Reason: "重阳节敬老活动"}}},
+			example: bulkAwardRequest{ResidentIDs: []string{rid, "0191f3a2c4d5e6f708192a3b51"}, Indicator: "community_activities", Points: 5, Reason: "重阳节敬老活动"}}},
 		{"GET", c + "/activities", readers, "earning:read", (*Server).listActivities, doc{tag: "earning",
 			summary: "Activities ending after since (30 days ago by default), soonest first", list: 200,
 			query: []param{{"since", "date-time", "list activities ending after this time"}}, answer: page[activityItem]{}}},
