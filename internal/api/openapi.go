@@ -33,11 +33,11 @@ func Document() ([]byte, error) {
 		"/api/v1/openapi.json": {"get": metaOp("openapi", "This document", "application/json", map[string]any{"type": "object"})},
 		"/api/v1/docs":         {"get": metaOp("reference", "This document as a readable page", "text/html", map[string]any{"type": "string"})},
 	}
-	for _, rt := range routes() {
+	for i, rt := range routes() {
 		if paths[rt.path] == nil {
 			paths[rt.path] = map[string]any{}
 		}
-		paths[rt.path][strings.ToLower(rt.method)] = operation(rt)
+		paths[rt.path][strings.ToLower(rt.method)] = operation(rt, i)
 	}
 	d := map[string]any{
 		"openapi": "3.1.0",
@@ -108,7 +108,7 @@ func metaOp(id, summary, ctype string, schema any) map[string]any {
 		}}
 }
 
-func operation(rt route) map[string]any {
+func operation(rt route, order int) map[string]any {
 	params := []any{map[string]any{"$ref": "#/components/parameters/Community"}}
 	for _, name := range pathParams(rt.path) {
 		params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
@@ -144,9 +144,9 @@ func operation(rt route) map[string]any {
 	if command {
 		responses["409"] = errRef
 	}
-	desc := strings.TrimSpace(rt.doc.desc + "\n\nRoles: " + roleList(rt) + ". Scope: `" + rt.scope + "`.")
+	desc := strings.TrimSpace(rt.doc.desc + "\n\nRoles: " + roleList(rt) + ". Scope: " + rt.scope + ".")
 	op := map[string]any{"summary": rt.doc.summary, "description": desc, "operationId": operationID(rt), "tags": []string{rt.doc.tag},
-		"parameters": params, "responses": responses, "x-roles": rt.roles, "x-scope": rt.scope}
+		"parameters": params, "responses": responses, "x-roles": rt.roles, "x-scope": rt.scope, "x-order": order}
 	if rt.doc.body != nil {
 		media := map[string]any{"schema": schemaOf(rt.doc.body)}
 		if rt.doc.example != nil {

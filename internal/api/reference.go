@@ -28,6 +28,7 @@ type refTag struct {
 }
 
 type refOp struct {
+	Order                                  int
 	ID, Method, Path, Summary, Description string
 	Params                                 []refParam
 	Body                                   []refField
@@ -103,6 +104,11 @@ func renderReference(doc []byte) ([]byte, error) {
 			}
 		}
 	}
+	// The route table's order: each capability's operations as its file
+	// lists them, which reads as a day's work.
+	for i := range out.Tags {
+		sort.SliceStable(out.Tags[i].Ops, func(a, b int) bool { return out.Tags[i].Ops[a].Order < out.Tags[i].Ops[b].Order })
+	}
 	t, err := template.New("ref").Parse(referenceHTML)
 	if err != nil {
 		return nil, err
@@ -120,7 +126,6 @@ type schema struct {
 	Properties  orderedProps `json:"properties"`
 	Required    []string     `json:"required"`
 	Items       *schema      `json:"items"`
-	AddProps    *schema      `json:"additionalProperties"`
 }
 
 // orderedProps keeps the properties in the document's order.
@@ -149,6 +154,7 @@ func (o *orderedProps) UnmarshalJSON(b []byte) error {
 func refOperation(path, method string, raw json.RawMessage) (op refOp, tag string, err error) {
 	var o struct {
 		OperationID, Summary, Description string
+		Order                             int `json:"x-order"`
 		Tags                              []string
 		Parameters                        []struct {
 			Ref, Name, In, Description string
@@ -169,7 +175,7 @@ func refOperation(path, method string, raw json.RawMessage) (op refOp, tag strin
 	if err := json.Unmarshal(raw, &o); err != nil {
 		return op, "", err
 	}
-	op = refOp{ID: o.OperationID, Method: strings.ToUpper(method), Path: path, Summary: o.Summary, Description: o.Description}
+	op = refOp{Order: o.Order, ID: o.OperationID, Method: strings.ToUpper(method), Path: path, Summary: o.Summary, Description: o.Description}
 	for _, p := range o.Parameters {
 		if p.Name == "" {
 			continue // the shared community, key and cursor parameters, described once at the top
