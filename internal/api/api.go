@@ -11,8 +11,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
@@ -27,9 +29,9 @@ import (
 	"civicpoints/internal/station"
 )
 
-// Authenticator turns a bearer token into an actor.
+// Authenticator turns a bearer token into its actor and limits.
 type Authenticator interface {
-	VerifyToken(ctx context.Context, plain string) (civic.Actor, error)
+	TokenGrant(ctx context.Context, plain string) (auth.Grant, error)
 }
 
 // Residents lists and checks residents (internal/registry).
@@ -53,6 +55,8 @@ type Server struct {
 	Residents Residents
 	Awards    Awarder
 	Station   *station.Service
+	Earning   *earning.Service
+	Registry  *registry.Service
 	Check     func(ctx context.Context, communityID string) (ledger.Report, error)
 	// Credit gives the account's level under the district's rules in force.
 	Credit *credit.Service
@@ -63,30 +67,22 @@ type Server struct {
 	}
 	Log  *slog.Logger
 	Lang i18n.Lang
+	// RatePerMinute is a token's rate limit when it has none of its own
+	// (0: DefaultRatePerMinute).
+	RatePerMinute int
+	// Clock paces the rate limits (nil: the system clock).
+	Clock civic.Clock
 
 	communities sync.Map // slug → id; communities are never renamed or deleted
-}
-
-// route is one API operation. The OpenAPI document is checked against this
-// table by a test, so the two cannot drift apart.
-type route struct {
-	method, path string
-	roles        []civic.Role // who may call it; admin reads every community, district its own district's
-	h            func(s *Server, w http.ResponseWriter, r *http.Request) error
+	limits      limiters
 }
 
 func routes() []route {
-	readers := []civic.Role{civic.RoleWorker, civic.RoleClerk, civic.RoleDistrict, civic.RoleAdmin}
-	return []route{
-		{"GET", "/api/v1/communities/{c}/residents", readers, (*Server).listResidents},
-		{"GET", "/api/v1/communities/{c}/goods", append(readers, civic.RoleMerchant), (*Server).listGoods},
-		{"POST", "/api/v1/communities/{c}/awards", []civic.Role{civic.RoleWorker}, (*Server).award},
-		{"POST", "/api/v1/communities/{c}/redemptions", []civic.Role{civic.RoleWorker, civic.RoleClerk}, (*Server).redeem},
-		{"POST", "/api/v1/communities/{c}/reversals", []civic.Role{civic.RoleWorker}, (*Server).reverse},
-		{"GET", "/api/v1/communities/{c}/residents/{id}/account", readers, (*Server).account},
-		{"GET", "/api/v1/communities/{c}/residents/{id}/history", []civic.Role{civic.RoleWorker}, (*Server).history},
-		{"GET", "/api/v1/communities/{c}/ledger/check", []civic.Role{civic.RoleWorker, civic.RoleDistrict, civic.RoleAdmin}, (*Server).check},
+	var all []route
+	for _, group := range [][]route{ledgerRoutes(), earningRoutes(), catalogueRoutes(), registryRoutes(), stationRoutes()} {
+		all = append(all, group...)
 	}
+	return all
 }
 
 // Routes registers every API route on mux.
@@ -95,20 +91,20 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openapiDoc)
 	})
+	mux.HandleFunc("GET /api/v1/docs", s.reference)
 	for _, rt := range routes() {
-		h, roles := rt.h, rt.roles
 		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
 			// The audit entries written while answering name the route.
 			r = r.WithContext(auth.WithPage(r.Context(), rt.method+" "+rt.path))
 			err := edge.Request(r)
 			if err == nil {
-				err = s.authorize(r, roles)
+				err = s.authorize(w, r, rt)
 			}
 			if err == nil {
 				err = readBody(w, r)
 			}
 			if err == nil {
-				err = h(s, w, r)
+				err = rt.h(s, w, r)
 			}
 			if err != nil {
 				s.writeError(w, r, err)
@@ -128,17 +124,21 @@ type ctxKey int
 
 const actorKey ctxKey = 0
 
-// authorize checks the bearer token, its community and its role, and puts
-// the actor and the community id in the request context.
-func (s *Server) authorize(r *http.Request, roles []civic.Role) error {
+// authorize checks the bearer token, its rate, its community, its role and
+// its scopes, and puts the actor and the community id in the request context.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) error {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || tok == "" {
 		return civic.Errorf(civic.Unauthenticated, "api.no_token", "an Authorization: Bearer <token> header is required")
 	}
-	actor, err := s.Auth.VerifyToken(r.Context(), strings.TrimSpace(tok))
+	g, err := s.Auth.TokenGrant(r.Context(), strings.TrimSpace(tok))
 	if err != nil {
 		return err
 	}
+	if err := s.limits.allow(w, g, s.RatePerMinute, s.now()); err != nil {
+		return err
+	}
+	actor := g.Actor
 	cid, err := s.communityID(r.Context(), r.PathValue("c"))
 	if err != nil {
 		return err
@@ -154,12 +154,11 @@ func (s *Server) authorize(r *http.Request, roles []civic.Role) error {
 			return civic.Errorf(civic.Forbidden, "api.other_community", "this token belongs to another community")
 		}
 	}
-	allowed := false
-	for _, role := range roles {
-		allowed = allowed || role == actor.Role
-	}
-	if !allowed {
+	if !slices.Contains(rt.roles, actor.Role) {
 		return civic.Errorf(civic.Forbidden, "api.role", "a %s token may not do this", actor.Role)
+	}
+	if !g.Allows(rt.scope) {
+		return civic.Errorf(civic.Forbidden, "api.scope", "this token's scopes do not include %s", rt.scope)
 	}
 	*r = *r.WithContext(context.WithValue(r.Context(), actorKey, actor))
 	r.SetPathValue("community_id", cid)
@@ -180,6 +179,13 @@ func (s *Server) sameDistrict(ctx context.Context, actor civic.Actor, communityI
 		return civic.Errorf(civic.Forbidden, "api.other_district", "this token belongs to another district")
 	}
 	return nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Clock == nil {
+		return time.Now()
+	}
+	return s.Clock.Now()
 }
 
 func (s *Server) communityID(ctx context.Context, slug string) (string, error) {
@@ -207,7 +213,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == civic.Internal {
 		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	lang := i18n.Parse(r.Header.Get("Accept-Language"), s.Lang)
+	lang := s.lang(r)
 	msg := i18n.Error(lang, err)
 	if code == civic.Unavailable && civic.AsError(err) == nil {
 		msg = i18n.T(lang, "error.unavailable")

@@ -2,10 +2,8 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
-	"civicpoints/internal/civic"
 	"civicpoints/internal/i18n"
 	"civicpoints/internal/ledger"
 )
@@ -33,29 +31,24 @@ type historySource struct {
 // history lists a resident's entries, newest first; a reason earning
 // composed is given in the language of Accept-Language, a typed one as typed.
 func (s *Server) history(w http.ResponseWriter, r *http.Request) error {
-	limit := 50
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > historyMax {
-			return civic.Errorf(civic.Invalid, "api.bad_page_limit", "limit must be a whole number from 1 to %d, not %q", historyMax, v)
-		}
-		limit = n
-	}
-	cid, rid := r.PathValue("community_id"), r.PathValue("id")
-	if _, err := ledger.GetAccount(r.Context(), s.DB, cid, rid); err != nil {
-		return err
-	}
-	hist, next, err := ledger.History(r.Context(), s.DB, cid, rid, r.URL.Query().Get("cursor"), limit)
+	limit, cursor, err := pageArgs(r, historyMax)
 	if err != nil {
 		return err
 	}
-	lang := i18n.Parse(r.Header.Get("Accept-Language"), s.Lang)
+	cid, rid := community(r), r.PathValue("id")
+	if _, err := ledger.GetAccount(r.Context(), s.DB, cid, rid); err != nil {
+		return err
+	}
+	hist, next, err := ledger.History(r.Context(), s.DB, cid, rid, cursor, limit)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(r)
 	out := make([]historyItem, 0, len(hist))
 	for _, h := range hist {
 		out = append(out, historyItem{TransferID: h.TransferID, Kind: string(h.Kind), Points: h.Points,
 			Reason: i18n.Say(lang, h.ReasonMsg, h.Reason), Source: historySource{h.Source.Kind, h.Source.ID},
 			Indicator: h.Indicator, At: h.At.UTC(), Reversed: h.Reversed, Reversal: h.Reversal})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out, "next_cursor": next})
-	return nil
+	return writeList(w, out, next)
 }

@@ -16,6 +16,7 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 	s := &api.Server{
 		DB: a.DB, Batch: a.Batch, Ledger: a.Ledger, Auth: a.Auth, Residents: a.Registry, Awards: a.Earning,
 		Check: a.Check, Log: a.Log, Lang: i18n.Lang(a.Cfg.Lang), Station: a.Station,
+		Earning: a.Earning, Registry: a.Registry, Clock: a.Clock,
 		Credit: a.Credit, Districts: a.District,
 	}
 	if s.Lang == "" {

@@ -12,7 +12,7 @@ import (
 // audit entry and its key commit together (CreateToken). It returns the
 // token and its secret, which is shown once: only its SHA-256 is stored.
 func (s *Service) CreateTokenTx(ctx context.Context, tx *db.Tx, communityID string, role civic.Role, name string) (t Token, plain string, err error) {
-	return s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: communityID}, role, name)
+	return s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: communityID}, role, name, Limits{})
 }
 
 // TokenScope is where a token acts: a community, or (district tokens, and
@@ -23,8 +23,8 @@ type TokenScope struct {
 }
 
 // CreateScopedTokenTx is CreateTokenTx for a token scoped to a community or
-// a district.
-func (s *Service) CreateScopedTokenTx(ctx context.Context, tx *db.Tx, scope TokenScope, role civic.Role, name string) (t Token, plain string, err error) {
+// a district, with an expiry, scopes or a rate limit of its own.
+func (s *Service) CreateScopedTokenTx(ctx context.Context, tx *db.Tx, scope TokenScope, role civic.Role, name string, l Limits) (t Token, plain string, err error) {
 	communityID := scope.Community
 	defer civic.Wrap(&err, "auth.CreateTokenTx(%s)", name)
 	name = strings.TrimSpace(name)
@@ -43,10 +43,19 @@ func (s *Service) CreateScopedTokenTx(ctx context.Context, tx *db.Tx, scope Toke
 	if !needsCommunity(role) {
 		communityID = "" // district and admin tokens read every community
 	}
-	t = Token{CommunityID: communityID, DistrictID: scope.District, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now()}
+	if err := l.validate(s.now()); err != nil {
+		return t, "", err
+	}
+	l.Scopes, _ = ParseScopes(strings.Join(l.Scopes, " ")) // sorted, once each
+	t = Token{CommunityID: communityID, DistrictID: scope.District, ID: civic.NewID(), Name: name, Role: role, CreatedAt: s.now(), Limits: l}
 	plain = newSecret("cp_")
-	_, err = tx.Exec(ctx, "INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at, district_id) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
-		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt), t.DistrictID)
+	var expires int64
+	if !l.ExpiresAt.IsZero() {
+		expires = db.Millis(l.ExpiresAt)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO api_tokens (community_id, id, name, role, token_hash, created_at, revoked_at, expires_at, scopes, rate_per_minute, district_id)
+		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10)`,
+		t.CommunityID, t.ID, t.Name, string(t.Role), hashSecret(plain), db.Millis(t.CreatedAt), expires, strings.Join(l.Scopes, " "), l.RatePerMinute, t.DistrictID)
 	if err != nil {
 		return Token{}, "", err
 	}

@@ -16,6 +16,7 @@ type CreateTokenRequest struct {
 	Role      civic.Role `json:"role"`
 	Name      string     `json:"name"` // who or what uses it
 	Reason    string     `json:"reason"`
+	Limits               // expiry, scopes, rate limit; empty for none
 }
 
 // CreatedToken is the answer of CreateToken. Only the token (never its
@@ -41,7 +42,7 @@ func (s *Service) CreateToken(ctx context.Context, by civic.Actor, key idem.Key,
 		return ct, err
 	}
 	return adminRun(ctx, s, key, "auth.create_token", r, nil, func(tx *db.Tx) (CreatedToken, error) {
-		t, plain, err := s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: r.Community, District: r.District}, r.Role, r.Name)
+		t, plain, err := s.CreateScopedTokenTx(ctx, tx, TokenScope{Community: r.Community, District: r.District}, r.Role, r.Name, r.Limits)
 		if err != nil {
 			return CreatedToken{}, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -19,32 +20,29 @@ type Token struct {
 	Role        civic.Role
 	CreatedAt   time.Time
 	RevokedAt   time.Time // zero while the token is live
+	Limits                // expiry, scopes, rate limit (token_limits.go)
 }
 
 // VerifyToken returns the actor of a live API token: UserID is the token's
-// id, Name its label. Unknown and revoked tokens are unauthenticated.
+// id, Name its label. Unknown, revoked and expired tokens are unauthenticated.
 func (s *Service) VerifyToken(ctx context.Context, plain string) (a civic.Actor, err error) {
 	defer civic.Wrap(&err, "auth.VerifyToken")
-	var role string
-	var revoked int64
-	err = s.DB.QueryRow(ctx, "SELECT community_id, district_id, id, name, role, revoked_at FROM api_tokens WHERE token_hash = $1", hashSecret(plain)).
-		Scan(&a.CommunityID, &a.DistrictID, &a.UserID, &a.Name, &role, &revoked)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked != 0) {
-		return civic.Actor{}, civic.Errorf(civic.Unauthenticated, "auth.bad_token", "the API token is unknown or revoked")
-	}
-	a.Role = civic.Role(role)
-	return a, err
+	g, err := s.TokenGrant(ctx, plain)
+	return g.Actor, err
 }
 
-const tokenColumns = "community_id, district_id, id, name, role, created_at, revoked_at"
+const tokenColumns = "community_id, district_id, id, name, role, created_at, revoked_at, expires_at, scopes, rate_per_minute"
 
 func scanToken(row db.Scanner) (t Token, err error) {
-	var role string
-	var created, revoked int64
-	if err := row.Scan(&t.CommunityID, &t.DistrictID, &t.ID, &t.Name, &role, &created, &revoked); err != nil {
+	var role, scopes string
+	var created, revoked, expires int64
+	if err := row.Scan(&t.CommunityID, &t.DistrictID, &t.ID, &t.Name, &role, &created, &revoked, &expires, &scopes, &t.RatePerMinute); err != nil {
 		return t, err
 	}
-	t.Role, t.CreatedAt = civic.Role(role), db.FromMillis(created)
+	t.Role, t.CreatedAt, t.Scopes = civic.Role(role), db.FromMillis(created), strings.Fields(scopes)
+	if expires != 0 {
+		t.ExpiresAt = db.FromMillis(expires)
+	}
 	if revoked != 0 {
 		t.RevokedAt = db.FromMillis(revoked)
 	}

@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"civicpoints/internal/auth"
 	"civicpoints/internal/civic"
@@ -16,11 +19,12 @@ import (
 )
 
 func init() {
-	var role, name, district string
+	var role, name, district, scopes, expires string
+	var rate int
 	register(&command{
 		name:    "token create",
 		summary: "create an API token and print it alone on stdout (only its hash is stored; it is shown once)",
-		usage:   "--community SLUG --role ROLE --name LABEL | --district SLUG --role district|merchant --name LABEL",
+		usage:   "--community SLUG --role ROLE --name LABEL | --district SLUG --role district|merchant --name LABEL; [--scope S,S] [--expires 90d|YYYY-MM-DD] [--rate N]",
 		fields:  []string{"db", "community"},
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&role, "role", os.Getenv(config.EnvName("role")),
@@ -29,14 +33,22 @@ func init() {
 				"label saying who or what uses the token, such as \"district data exchange\" (env "+config.EnvName("name")+")")
 			fs.StringVar(&district, "district", os.Getenv(config.EnvName("district")),
 				"slug of the district a district (or district merchant) token belongs to, such as qujiang (env "+config.EnvName("district")+")")
+
+			fs.StringVar(&scopes, "scope", "", "narrow the token to these scopes, comma-separated ("+strings.Join(auth.Scopes, ", ")+"); all its role may when left out")
+			fs.StringVar(&expires, "expires", "", "when the token stops working: a number of days (90d) or a date (YYYY-MM-DD, the start of that day in Asia/Shanghai); never when left out")
+			fs.IntVar(&rate, "rate", 0, "the token's rate limit in requests a minute; the server's default when 0")
 		},
 		run: func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
-			return tokenCreate(ctx, env, cfg, civic.Role(role), name, district)
+			l, err := tokenLimits(scopes, expires, rate, time.Now())
+			if err != nil {
+				return err
+			}
+			return tokenCreate(ctx, env, cfg, civic.Role(role), name, district, l)
 		},
 	})
 }
 
-func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Role, name, districtSlug string) error {
+func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Role, name, districtSlug string, l auth.Limits) error {
 	if !role.Valid() {
 		return civic.Errorf(civic.Invalid, "auth.bad_role", "unknown role %q: use resident, worker, clerk, merchant, district or admin", string(role))
 	}
@@ -77,10 +89,34 @@ func tokenCreate(ctx context.Context, env Env, cfg *config.Config, role civic.Ro
 	// one an admin makes. A run of the command is one request, so it gets a
 	// key of its own: running it again makes another token, as asked.
 	t, err := auth.New(d, civic.SystemClock{}).CreateToken(ctx, civic.System, idem.Key(civic.NewID()),
-		auth.CreateTokenRequest{Community: communityID, District: districtID, Role: role, Name: name, Reason: "civicpoints token create"})
+		auth.CreateTokenRequest{Community: communityID, District: districtID, Role: role, Name: name, Reason: "civicpoints token create", Limits: l})
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(env.Stdout, t.Secret)
 	return err
+}
+
+// tokenLimits reads the limit flags of token create.
+func tokenLimits(scopes, expires string, rate int, now time.Time) (l auth.Limits, err error) {
+	if l.Scopes, err = auth.ParseScopes(scopes); err != nil {
+		return l, err
+	}
+	l.RatePerMinute = rate
+	switch {
+	case expires == "":
+	case strings.HasSuffix(expires, "d"):
+		days, err := strconv.Atoi(strings.TrimSuffix(expires, "d"))
+		if err != nil || days < 1 || days > 3650 {
+			return l, civic.Errorf(civic.Invalid, "cli.token_expires", "--expires takes a number of days such as 90d or a date YYYY-MM-DD, not %q", expires)
+		}
+		l.ExpiresAt = now.AddDate(0, 0, days).UTC()
+	default:
+		day, err := time.ParseInLocation(time.DateOnly, expires, civic.Shanghai)
+		if err != nil {
+			return l, civic.Errorf(civic.Invalid, "cli.token_expires", "--expires takes a number of days such as 90d or a date YYYY-MM-DD, not %q", expires)
+		}
+		l.ExpiresAt = day.UTC()
+	}
+	return l, nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"civicpoints/internal/auth"
@@ -69,13 +70,24 @@ func tokenList(ctx context.Context, env Env, cfg *config.Config, _ []string) err
 			return err
 		}
 		w := tabwriter.NewWriter(env.Stdout, 0, 2, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tROLE\tLABEL\tCREATED\tREVOKED")
+		fmt.Fprintln(w, "ID\tROLE\tLABEL\tCREATED\tREVOKED\tEXPIRES\tSCOPES\tRATE")
 		for _, t := range tokens {
 			revoked := "-"
 			if !t.RevokedAt.IsZero() {
 				revoked = t.RevokedAt.In(civic.Shanghai).Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Name, t.CreatedAt.In(civic.Shanghai).Format("2006-01-02 15:04"), revoked)
+			expires, scopes, rate := "-", "all", "default"
+			if !t.ExpiresAt.IsZero() {
+				expires = t.ExpiresAt.In(civic.Shanghai).Format("2006-01-02 15:04")
+			}
+			if len(t.Scopes) > 0 {
+				scopes = strings.Join(t.Scopes, ",")
+			}
+			if t.RatePerMinute > 0 {
+				rate = fmt.Sprintf("%d/min", t.RatePerMinute)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Name, t.CreatedAt.In(civic.Shanghai).Format("2006-01-02 15:04"), revoked,
+				expires, scopes, rate)
 		}
 		return w.Flush()
 	})
