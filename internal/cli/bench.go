@@ -14,7 +14,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"civicpoints/internal/app"
@@ -30,6 +29,7 @@ type benchFlags struct {
 	residents   int
 	communities int
 	cpuprofile  string
+	baseline    bool
 }
 
 var bf benchFlags
@@ -47,6 +47,7 @@ func init() {
 			fs.IntVar(&bf.residents, "residents", 500, "residents per community")
 			fs.IntVar(&bf.communities, "communities", 8, "communities for --pattern spread")
 			fs.StringVar(&bf.cpuprofile, "cpuprofile", "", "write a CPU profile of the load phase to this file (go tool pprof)")
+			fs.BoolVar(&bf.baseline, "baseline", false, "also measure, in the same run, a bare net/http JSON handler under the same load and a bare-SQL transfer loop committing each transfer, and print the ratios")
 		},
 		run: runBench,
 	})
@@ -98,12 +99,15 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 			return err
 		}
 	}
-	lat, failures := drive(ctx, "http://"+ln.Addr().String(), targets)
+	res := drive(ctx, "http://"+ln.Addr().String(), targets)
 	if bf.cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
 	commits, jobs := a.Batch.Stats()
-	report(env.Stdout, lat, failures, commits, jobs)
+	report(env.Stdout, "awards", res)
+	if commits > 0 {
+		fmt.Fprintf(env.Stdout, "group commit: %d commits, %.1f requests per commit\n", commits, float64(jobs)/float64(commits))
+	}
 	rep, err := a.Check(ctx, "")
 	if err != nil {
 		return err
@@ -112,8 +116,31 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return fmt.Errorf("check after bench found problems: %v", rep.Problems)
 	}
 	fmt.Fprintf(env.Stdout, "check: ok, %d transfers, %d points outstanding\n", rep.Transfers, rep.Outstanding)
+	if !bf.baseline {
+		return nil
+	}
+	bareHTTP, err := benchHTTPBaseline(ctx, targets)
+	if err != nil {
+		return err
+	}
+	report(env.Stdout, "bare HTTP", bareHTTP)
+	bareSQL, err := benchSQLBaseline(ctx, d, n*bf.residents)
+	if err != nil {
+		return err
+	}
+	report(env.Stdout, "bare SQL transfers", bareSQL)
+	printRatios(env.Stdout, res, bareHTTP, bareSQL)
 	return nil
 }
+
+// benchResult is what one load phase measured.
+type benchResult struct {
+	lat      []time.Duration // of the requests that succeeded
+	failures int
+	elapsed  time.Duration
+}
+
+func (r benchResult) rate() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
 
 // target is one community under load: its slug, a worker token and residents.
 type target struct {
@@ -133,59 +160,45 @@ func benchSetup(ctx context.Context, a *app.App, communities, residents int) ([]
 	return out, nil
 }
 
-func drive(ctx context.Context, base string, targets []target) (all []time.Duration, failures int) {
-	deadline := time.Now().Add(bf.duration)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for c := range bf.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-			rng := rand.New(rand.NewPCG(uint64(c), 7))
-			var lat []time.Duration
-			fails := 0
-			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				t := targets[rng.IntN(len(targets))]
-				body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"bench"}`,
-					t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
-				req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+t.token)
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("c%d-%d", c, i))
-				start := time.Now()
-				resp, err := client.Do(req)
-				if err == nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				if err != nil || resp.StatusCode != http.StatusCreated {
-					fails++
-					continue
-				}
-				lat = append(lat, time.Since(start))
+// drive runs bf.clients closed-loop HTTP clients posting awards to base
+// for bf.duration, each request under a fresh idempotency key.
+func drive(ctx context.Context, base string, targets []target) benchResult {
+	return loop(ctx, func(c int) func() error {
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+		rng := rand.New(rand.NewPCG(uint64(c), 7))
+		i := 0
+		return func() error {
+			i++
+			t := targets[rng.IntN(len(targets))]
+			body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"bench"}`,
+				t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
+			req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+t.token)
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("c%d-%d", c, i))
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
 			}
-			mu.Lock()
-			all = append(all, lat...)
-			failures += fails
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	return all, failures
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				return fmt.Errorf("status %d", resp.StatusCode)
+			}
+			return nil
+		}
+	})
 }
 
-func report(w io.Writer, lat []time.Duration, failures int, commits, jobs int64) {
+func report(w io.Writer, what string, r benchResult) {
+	lat := r.lat
 	if len(lat) == 0 {
-		fmt.Fprintf(w, "no request succeeded (%d failures)\n", failures)
+		fmt.Fprintf(w, "%s: no request succeeded (%d failures)\n", what, r.failures)
 		return
 	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-	fmt.Fprintf(w, "awards: %d in %s = %.0f/s; failures %d\n", len(lat), bf.duration, float64(len(lat))/bf.duration.Seconds(), failures)
-	fmt.Fprintf(w, "latency: p50 %s, p99 %s, max %s\n", pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
-	if commits > 0 {
-		fmt.Fprintf(w, "group commit: %d commits, %.1f requests per commit\n", commits, float64(jobs)/float64(commits))
-	}
+	fmt.Fprintf(w, "%s: %d in %s = %.0f/s; failures %d\n", what, len(lat), r.elapsed.Round(time.Millisecond), r.rate(), r.failures)
+	fmt.Fprintf(w, "  latency: p50 %s, p99 %s, max %s\n", pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
 }
 
 // scratchDB returns a database to bench in and a function that removes it:
