@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"civicpoints/internal/app"
@@ -99,7 +100,16 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 			return err
 		}
 	}
-	res := drive(ctx, "http://"+ln.Addr().String(), targets)
+	awards := func(dur time.Duration) benchResult { return drive(ctx, "http://"+ln.Addr().String(), targets, dur) }
+	var res, bareHTTP, bareSQL benchResult
+	if bf.baseline {
+		res, bareHTTP, bareSQL, err = withBaselines(ctx, d, targets, awards)
+		if err != nil {
+			return err
+		}
+	} else {
+		res = awards(bf.duration)
+	}
 	if bf.cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -107,6 +117,11 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 	report(env.Stdout, "awards", res)
 	if commits > 0 {
 		fmt.Fprintf(env.Stdout, "group commit: %d commits, %.1f requests per commit\n", commits, float64(jobs)/float64(commits))
+	}
+	if bf.baseline {
+		report(env.Stdout, "bare HTTP", bareHTTP)
+		report(env.Stdout, "bare SQL transfers", bareSQL)
+		printRatios(env.Stdout, res, bareHTTP, bareSQL)
 	}
 	rep, err := a.Check(ctx, "")
 	if err != nil {
@@ -116,20 +131,6 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return fmt.Errorf("check after bench found problems: %v", rep.Problems)
 	}
 	fmt.Fprintf(env.Stdout, "check: ok, %d transfers, %d points outstanding\n", rep.Transfers, rep.Outstanding)
-	if !bf.baseline {
-		return nil
-	}
-	bareHTTP, err := benchHTTPBaseline(ctx, targets)
-	if err != nil {
-		return err
-	}
-	report(env.Stdout, "bare HTTP", bareHTTP)
-	bareSQL, err := benchSQLBaseline(ctx, d, n*bf.residents)
-	if err != nil {
-		return err
-	}
-	report(env.Stdout, "bare SQL transfers", bareSQL)
-	printRatios(env.Stdout, res, bareHTTP, bareSQL)
 	return nil
 }
 
@@ -141,6 +142,12 @@ type benchResult struct {
 }
 
 func (r benchResult) rate() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
+
+func (r *benchResult) add(o benchResult) {
+	r.lat = append(r.lat, o.lat...)
+	r.failures += o.failures
+	r.elapsed += o.elapsed
+}
 
 // target is one community under load: its slug, a worker token and residents.
 type target struct {
@@ -160,10 +167,15 @@ func benchSetup(ctx context.Context, a *app.App, communities, residents int) ([]
 	return out, nil
 }
 
+// driveRun numbers the runs of drive, so every request of a bench has a
+// fresh idempotency key however many times drive runs.
+var driveRun atomic.Int64
+
 // drive runs bf.clients closed-loop HTTP clients posting awards to base
-// for bf.duration, each request under a fresh idempotency key.
-func drive(ctx context.Context, base string, targets []target) benchResult {
-	return loop(ctx, func(c int) func() error {
+// for dur, each request under a fresh idempotency key.
+func drive(ctx context.Context, base string, targets []target, dur time.Duration) benchResult {
+	run := driveRun.Add(1)
+	return loop(ctx, dur, func(c int) func() error {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 		rng := rand.New(rand.NewPCG(uint64(c), 7))
 		i := 0
@@ -174,7 +186,7 @@ func drive(ctx context.Context, base string, targets []target) benchResult {
 				t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
 			req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+t.token)
-			req.Header.Set("Idempotency-Key", fmt.Sprintf("c%d-%d", c, i))
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("r%d-c%d-%d", run, c, i))
 			resp, err := client.Do(req)
 			if err != nil {
 				return err

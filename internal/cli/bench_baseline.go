@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"civicpoints/internal/civic"
@@ -21,20 +22,36 @@ import (
 // alone can answer, and what the database can commit when every transfer
 // commits alone (pgbench's shape, written in Go with the same driver).
 
-// benchHTTPBaseline drives the same load generator against a bare net/http
-// handler that decodes the award body strictly and answers a JSON result,
-// with no database, authentication or idempotency behind it.
-func benchHTTPBaseline(ctx context.Context, targets []target) (benchResult, error) {
+// baselineRounds is how many slices each measurement of `bench --baseline`
+// is cut into: the awards, the bare HTTP handler and the bare SQL loop take
+// turns, a slice each, so a burst of other work on the machine falls on all
+// three rather than on one.
+const baselineRounds = 5
+
+// withBaselines measures awards, the bare HTTP handler and the bare SQL loop
+// in turns, bf.duration each in all.
+func withBaselines(ctx context.Context, d *db.DB, targets []target, awards func(time.Duration) benchResult) (res, bareHTTP, bareSQL benchResult, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return benchResult{}, err
+		return res, bareHTTP, bareSQL, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/communities/{c}/awards", bareAward)
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	defer srv.Close()
-	return drive(ctx, "http://"+ln.Addr().String(), targets), nil
+	transfer, drop, err := sqlBaseline(ctx, d, len(targets)*len(targets[0].residents))
+	if err != nil {
+		return res, bareHTTP, bareSQL, err
+	}
+	defer drop()
+	slice := bf.duration / baselineRounds
+	for range baselineRounds {
+		res.add(awards(slice))
+		bareHTTP.add(drive(ctx, "http://"+ln.Addr().String(), targets, slice))
+		bareSQL.add(loop(ctx, slice, transfer))
+	}
+	return res, bareHTTP, bareSQL, nil
 }
 
 // bareAward is the least an award endpoint does over HTTP: read and decode
@@ -58,44 +75,38 @@ func bareAward(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// benchSQLBaseline runs bf.clients loops of a bare double-entry transfer on
-// d's writer pool, each transfer its own durable transaction: take points
-// from one hot source account, give them to a random one of n accounts, and
-// record both legs. Tables live in the scratch database and are dropped.
-func benchSQLBaseline(ctx context.Context, d *db.DB, n int) (benchResult, error) {
+// sqlBaseline makes the tables of a bare double-entry transfer loop on d's
+// writer pool and returns one transfer per call, each its own durable
+// transaction: take points from one hot source account, give them to a
+// random one of n accounts, and record both legs. drop removes the tables.
+func sqlBaseline(ctx context.Context, d *db.DB, n int) (transfer func(int) func() error, drop func(), err error) {
 	setup := []string{
 		"CREATE TABLE bench_accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)",
 		"CREATE TABLE bench_postings (transfer_id BIGINT NOT NULL, account_id BIGINT NOT NULL, amount BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (transfer_id, account_id))",
 	}
 	for _, q := range setup {
 		if _, err := d.W.ExecContext(ctx, q); err != nil {
-			return benchResult{}, err
+			return nil, nil, err
 		}
 	}
-	defer func() {
+	drop = func() {
 		d.W.ExecContext(context.Background(), "DROP TABLE bench_postings")
 		d.W.ExecContext(context.Background(), "DROP TABLE bench_accounts")
-	}()
+	}
 	if _, err := d.W.ExecContext(ctx, d.Q("INSERT INTO bench_accounts (id, balance) VALUES (0, $1)"), int64(1)<<50); err != nil {
-		return benchResult{}, err
+		return nil, drop, err
 	}
-	for i := 1; i <= n; i++ {
-		if _, err := d.W.ExecContext(ctx, d.Q("INSERT INTO bench_accounts (id, balance) VALUES ($1, 0)"), i); err != nil {
-			return benchResult{}, err
-		}
+	if _, err := d.W.ExecContext(ctx, d.Q("INSERT INTO bench_accounts (id, balance) SELECT x, 0 FROM (WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < $1) SELECT x FROM s) AS t"), n); err != nil {
+		return nil, drop, err
 	}
-	var seq struct {
-		sync.Mutex
-		n int64
-	}
-	next := func() int64 { seq.Lock(); defer seq.Unlock(); seq.n++; return seq.n }
+	var seq atomic.Int64
 	qs := [...]string{
 		d.Q("UPDATE bench_accounts SET balance = balance - $1 WHERE id = 0 AND balance >= $1"),
 		d.Q("UPDATE bench_accounts SET balance = balance + $1 WHERE id = $2"),
 		d.Q("INSERT INTO bench_postings (transfer_id, account_id, amount, created_at) VALUES ($1, 0, $2, $4), ($1, $3, $5, $4)"),
 	}
-	transfer := func(rng *rand.Rand) error {
-		amt, to, id := int64(1+rng.IntN(5)), int64(1+rng.IntN(n)), next()
+	one := func(rng *rand.Rand) error {
+		amt, to, id := int64(1+rng.IntN(5)), int64(1+rng.IntN(n)), seq.Add(1)
 		tx, err := d.W.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -112,16 +123,16 @@ func benchSQLBaseline(ctx context.Context, d *db.DB, n int) (benchResult, error)
 		}
 		return tx.Commit()
 	}
-	return loop(ctx, func(c int) func() error {
+	return func(c int) func() error {
 		rng := rand.New(rand.NewPCG(uint64(c), 11))
-		return func() error { return transfer(rng) }
-	}), nil
+		return func() error { return one(rng) }
+	}, drop, nil
 }
 
-// loop runs bf.clients closed loops of one operation for bf.duration and
-// gathers the latencies of the ones that succeeded.
-func loop(ctx context.Context, op func(client int) func() error) benchResult {
-	deadline := time.Now().Add(bf.duration)
+// loop runs bf.clients closed loops of one operation for dur and gathers
+// the latencies of the ones that succeeded.
+func loop(ctx context.Context, dur time.Duration, op func(client int) func() error) benchResult {
+	deadline := time.Now().Add(dur)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var res benchResult
