@@ -124,6 +124,6 @@ func (a *App) Close() error {
 // connections at once (its round trips, not its fsyncs, are the limit), each
 // batch holding up to batchSize requests.
 const (
-	batchWriters = 16
+	batchWriters = 2
 	batchSize    = 256
 )

@@ -63,6 +63,7 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return err
 	}
 	defer cleanup()
+	dsn, appName := withAppName(dsn)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
@@ -100,7 +101,19 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 			return err
 		}
 	}
-	awards := func(dur time.Duration) benchResult { return drive(ctx, "http://"+ln.Addr().String(), targets, dur) }
+	var goCPU, pgCPU time.Duration
+	pgOK := true
+	awards := func(dur time.Duration) benchResult {
+		g0 := processCPU()
+		b0, ok0 := backendCPU(ctx, d, appName)
+		r := drive(ctx, "http://"+ln.Addr().String(), targets, dur)
+		b1, ok1 := backendCPU(ctx, d, appName)
+		g1 := processCPU()
+		goCPU += g1 - g0
+		pgCPU += cpuSince(b0, b1)
+		pgOK = pgOK && ok0 && ok1
+		return r
+	}
 	var res, bareHTTP, bareSQL benchResult
 	if bf.baseline {
 		res, bareHTTP, bareSQL, err = withBaselines(ctx, d, targets, awards)
@@ -116,7 +129,14 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 	commits, jobs := a.Batch.Stats()
 	report(env.Stdout, "awards", res)
 	if commits > 0 {
-		fmt.Fprintf(env.Stdout, "group commit: %d commits, %.1f requests per commit\n", commits, float64(jobs)/float64(commits))
+		fmt.Fprintf(env.Stdout, "group commit: %d commits, %.1f requests per commit, %d pipelined\n", commits, float64(jobs)/float64(commits), a.Batch.Pipelined())
+	}
+	if n := len(res.lat); n > 0 {
+		fmt.Fprintf(env.Stdout, "cpu per award: this process %s", (goCPU / time.Duration(n)).Round(time.Microsecond))
+		if pgOK && d.Dialect == db.Postgres {
+			fmt.Fprintf(env.Stdout, ", PostgreSQL backends %s", (pgCPU / time.Duration(n)).Round(time.Microsecond))
+		}
+		fmt.Fprintln(env.Stdout)
 	}
 	if bf.baseline {
 		report(env.Stdout, "bare HTTP", bareHTTP)

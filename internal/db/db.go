@@ -181,12 +181,12 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 // QueryRow reads one row from the reader pool.
-func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
 	q := db.Q(query)
 	if st := db.readStmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return &Row{row: st.QueryRowContext(ctx, args...)}
 	}
-	return db.R.QueryRowContext(ctx, q, args...)
+	return &Row{row: db.R.QueryRowContext(ctx, q, args...)}
 }
 
 // readStmt returns the prepared form of a read query on SQLite, preparing
