@@ -139,6 +139,9 @@ var errKeyRace = errors.New("idem: key stored concurrently")
 // than once.
 func Run[T any](ctx context.Context, s *Store, op Op, do func(tx *db.Tx) (T, error)) (out T, err error) {
 	defer civic.Wrap(&err, "idem.Run(%s)", op.Command)
+	// The key's lookup and the check's are point reads, gathered with other
+	// commands' into one round trip (PostgreSQL).
+	ctx = db.WithBatchedReads(ctx)
 	if op.Key == "" {
 		if _, err := ParseKey(""); err != nil {
 			return out, err
