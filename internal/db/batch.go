@@ -6,8 +6,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"hash/fnv"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -150,16 +152,17 @@ func (w *writer) close() {
 }
 
 // run commits one batch. It first runs every request straight in one
-// transaction, with no savepoints (each costs two statements); only when a
-// request fails does it start again with a savepoint per request, so one
-// failure never undoes the others. A commit that meets a serialization
-// failure or a busy database is retried whole.
+// transaction (pipelined when it may), with no savepoints (each costs two
+// statements); only when a request fails does it start again with a
+// savepoint per request, so one failure never undoes the others. A
+// deadlock, serialization failure or busy database retries the batch whole.
 func (w *writer) run(batch []*job) {
 	b := w.b
 	results := make([]error, len(batch))
 	pipelined := b.pipelines(batch)
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
+		last := attempt == maxAttempts-1
 		var clean bool
 		if pipelined {
 			clean, err = w.tryPipelined(batch)
@@ -170,12 +173,20 @@ func (w *writer) run(batch []*job) {
 		} else {
 			clean, err = b.tryStraight(batch)
 		}
-		if err == nil && !clean {
-			err = b.trySavepoints(batch, results)
+		if last && !clean && classify(err) == ErrRetry {
+			err = nil // the last try: one savepoint per request
 		}
-		if classify(err) != ErrRetry {
+		if err == nil && !clean {
+			err = b.trySavepoints(batch, results, last)
+		}
+		if classify(err) != ErrRetry || last {
 			break
 		}
+		// A deadlock with another transaction (two writers storing two keys
+		// in opposite orders) is undone only by rolling back the whole of
+		// one of them: the whole batch again, after a jittered pause so that
+		// the two do not meet the same way.
+		time.Sleep(time.Duration(1+rand.Int64N(1<<attempt)) * time.Millisecond)
 		clear(results)
 	}
 	for i, j := range batch {
@@ -257,8 +268,15 @@ func (b *Batcher) tryStraight(batch []*job) (clean bool, err error) {
 		return false, err
 	}
 	for _, j := range batch {
-		if j.ctx.Err() != nil || j.fn(tx) != nil {
+		err := j.ctx.Err()
+		if err == nil {
+			err = j.fn(tx)
+		}
+		if err != nil {
 			_ = tx.Rollback()
+			if classify(err) == ErrRetry {
+				return false, err // the whole batch again (run)
+			}
 			return false, nil
 		}
 	}
@@ -267,7 +285,10 @@ func (b *Batcher) tryStraight(batch []*job) (clean bool, err error) {
 	return true, tx.Commit()
 }
 
-func (b *Batcher) trySavepoints(batch []*job, results []error) error {
+// trySavepoints runs the batch one savepoint per request. Before the last
+// try a deadlock rolls it all back for run to try again; on the last, each
+// request retries in its own savepoint and gets its own answer.
+func (b *Batcher) trySavepoints(batch []*job, results []error, last bool) error {
 	ctx := context.Background()
 	tx, err := b.d.Begin(ctx)
 	if err != nil {
@@ -282,7 +303,11 @@ func (b *Batcher) trySavepoints(batch []*job, results []error) error {
 		if len(batch) == 1 {
 			results[i] = j.fn(tx)
 		} else {
-			results[i] = b.savepoint(ctx, tx, j)
+			results[i] = b.savepoint(ctx, tx, j, last)
+		}
+		if !last && classify(results[i]) == ErrRetry {
+			_ = tx.Rollback()
+			return results[i]
 		}
 		if results[i] == nil {
 			live++
@@ -292,21 +317,20 @@ func (b *Batcher) trySavepoints(batch []*job, results []error) error {
 	b.commits.Add(1)
 	if live == 0 {
 		_ = tx.Rollback()
-		if len(batch) == 1 && classify(results[0]) == ErrRetry {
-			return results[0] // let run try the lone job again
-		}
 		return nil
 	}
 	return tx.Commit()
 }
 
-// savepoint runs one job in its own savepoint, retrying it there when it
-// meets a deadlock or serialization failure.
-func (b *Batcher) savepoint(ctx context.Context, tx *Tx, j *job) error {
+// savepoint runs one job in its own savepoint. On the batch's last try it
+// retries there when it meets a deadlock or serialization failure; before
+// that, the whole batch is tried again instead (a savepoint keeps the locks
+// of the requests before it, so the deadlock would come back).
+func (b *Batcher) savepoint(ctx context.Context, tx *Tx, j *job, last bool) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = tx.Savepoint(ctx, func() error { return j.fn(tx) })
-		if classify(err) != ErrRetry {
+		if classify(err) != ErrRetry || !last {
 			return err
 		}
 	}

@@ -127,8 +127,11 @@ func (p *pipe) finish(last []*pipeOp) (clean bool, err error) {
 			p.broken = true
 		}
 	}
-	if p.unsupported || p.broken {
+	switch {
+	case p.unsupported || p.broken:
 		return false, errPipeUnsupported
+	case classify(p.failed) == ErrRetry:
+		return false, p.failed // the batcher runs the whole batch again
 	}
 	return false, nil
 }
