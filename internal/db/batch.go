@@ -6,10 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"hash/fnv"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -152,17 +150,16 @@ func (w *writer) close() {
 }
 
 // run commits one batch. It first runs every request straight in one
-// transaction (pipelined when it may), with no savepoints (each costs two
-// statements); only when a request fails does it start again with a
-// savepoint per request, so one failure never undoes the others. A
-// deadlock, serialization failure or busy database retries the batch whole.
+// transaction, with no savepoints (each costs two statements); only when a
+// request fails does it start again with a savepoint per request, so one
+// failure never undoes the others. A commit that meets a serialization
+// failure or a busy database is retried whole.
 func (w *writer) run(batch []*job) {
 	b := w.b
 	results := make([]error, len(batch))
 	pipelined := b.pipelines(batch)
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		last := attempt == maxAttempts-1
 		var clean bool
 		if pipelined {
 			clean, err = w.tryPipelined(batch)
@@ -173,20 +170,12 @@ func (w *writer) run(batch []*job) {
 		} else {
 			clean, err = b.tryStraight(batch)
 		}
-		if last && !clean && classify(err) == ErrRetry {
-			err = nil // the last try: one savepoint per request
-		}
 		if err == nil && !clean {
-			err = b.trySavepoints(batch, results, last)
+			err = b.trySavepoints(batch, results)
 		}
-		if classify(err) != ErrRetry || last {
+		if classify(err) != ErrRetry {
 			break
 		}
-		// A deadlock with another transaction (two writers storing two keys
-		// in opposite orders) is undone only by rolling back the whole of
-		// one of them: the whole batch again, after a jittered pause so that
-		// the two do not meet the same way.
-		time.Sleep(time.Duration(1+rand.Int64N(1<<attempt)) * time.Millisecond)
 		clear(results)
 	}
 	for i, j := range batch {
@@ -268,15 +257,8 @@ func (b *Batcher) tryStraight(batch []*job) (clean bool, err error) {
 		return false, err
 	}
 	for _, j := range batch {
-		err := j.ctx.Err()
-		if err == nil {
-			err = j.fn(tx)
-		}
-		if err != nil {
+		if j.ctx.Err() != nil || j.fn(tx) != nil {
 			_ = tx.Rollback()
-			if classify(err) == ErrRetry {
-				return false, err // the whole batch again (run)
-			}
 			return false, nil
 		}
 	}
@@ -285,10 +267,7 @@ func (b *Batcher) tryStraight(batch []*job) (clean bool, err error) {
 	return true, tx.Commit()
 }
 
-// trySavepoints runs the batch one savepoint per request. Before the last
-// try a deadlock rolls it all back for run to try again; on the last, each
-// request retries in its own savepoint and gets its own answer.
-func (b *Batcher) trySavepoints(batch []*job, results []error, last bool) error {
+func (b *Batcher) trySavepoints(batch []*job, results []error) error {
 	ctx := context.Background()
 	tx, err := b.d.Begin(ctx)
 	if err != nil {
@@ -303,11 +282,7 @@ func (b *Batcher) trySavepoints(batch []*job, results []error, last bool) error 
 		if len(batch) == 1 {
 			results[i] = j.fn(tx)
 		} else {
-			results[i] = b.savepoint(ctx, tx, j, last)
-		}
-		if !last && classify(results[i]) == ErrRetry {
-			_ = tx.Rollback()
-			return results[i]
+			results[i] = b.savepoint(ctx, tx, j)
 		}
 		if results[i] == nil {
 			live++
@@ -317,20 +292,21 @@ func (b *Batcher) trySavepoints(batch []*job, results []error, last bool) error 
 	b.commits.Add(1)
 	if live == 0 {
 		_ = tx.Rollback()
+		if len(batch) == 1 && classify(results[0]) == ErrRetry {
+			return results[0] // let run try the lone job again
+		}
 		return nil
 	}
 	return tx.Commit()
 }
 
-// savepoint runs one job in its own savepoint. On the batch's last try it
-// retries there when it meets a deadlock or serialization failure; before
-// that, the whole batch is tried again instead (a savepoint keeps the locks
-// of the requests before it, so the deadlock would come back).
-func (b *Batcher) savepoint(ctx context.Context, tx *Tx, j *job, last bool) error {
+// savepoint runs one job in its own savepoint, retrying it there when it
+// meets a deadlock or serialization failure.
+func (b *Batcher) savepoint(ctx context.Context, tx *Tx, j *job) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = tx.Savepoint(ctx, func() error { return j.fn(tx) })
-		if classify(err) != ErrRetry || !last {
+		if classify(err) != ErrRetry {
 			return err
 		}
 	}

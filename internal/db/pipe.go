@@ -127,11 +127,8 @@ func (p *pipe) finish(last []*pipeOp) (clean bool, err error) {
 			p.broken = true
 		}
 	}
-	switch {
-	case p.unsupported || p.broken:
+	if p.unsupported || p.broken {
 		return false, errPipeUnsupported
-	case classify(p.failed) == ErrRetry:
-		return false, p.failed // the batcher runs the whole batch again
 	}
 	return false, nil
 }
