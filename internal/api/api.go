@@ -131,10 +131,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) err
 	if !ok || tok == "" {
 		return civic.Errorf(civic.Unauthenticated, "api.no_token", "an Authorization: Bearer <token> header is required")
 	}
-	// A point lookup on every request: gathered with other requests' lookups
-	// into one round trip (db.WithBatchedReads), and never cached, so a
-	// revoked token stops working at once.
-	g, err := s.Auth.TokenGrant(db.WithBatchedReads(r.Context()), strings.TrimSpace(tok))
+	g, err := s.Auth.TokenGrant(r.Context(), strings.TrimSpace(tok))
 	if err != nil {
 		return err
 	}

@@ -124,12 +124,10 @@ func (a *App) Close() error {
 	return a.DB.Close()
 }
 
-// Group commit: one writer on either engine. On PostgreSQL a batch of
-// resident commands runs pipelined (db/pipe.go), a few round trips whatever
-// its size, so one writer with bigger batches spends the least CPU per
-// award (BENCHMARKS.md: 1, 2 and 4 writers measured); each batch holds up to
-// batchSize requests.
+// Group commit: SQLite has one writer; PostgreSQL commits on several
+// connections at once (its round trips, not its fsyncs, are the limit), each
+// batch holding up to batchSize requests.
 const (
-	batchWriters = 1
+	batchWriters = 16
 	batchSize    = 256
 )

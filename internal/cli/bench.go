@@ -14,7 +14,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"civicpoints/internal/app"
@@ -30,7 +30,6 @@ type benchFlags struct {
 	residents   int
 	communities int
 	cpuprofile  string
-	baseline    bool
 }
 
 var bf benchFlags
@@ -48,7 +47,6 @@ func init() {
 			fs.IntVar(&bf.residents, "residents", 500, "residents per community")
 			fs.IntVar(&bf.communities, "communities", 8, "communities for --pattern spread")
 			fs.StringVar(&bf.cpuprofile, "cpuprofile", "", "write a CPU profile of the load phase to this file (go tool pprof)")
-			fs.BoolVar(&bf.baseline, "baseline", false, "also measure, in the same run, a bare net/http JSON handler under the same load and a bare-SQL transfer loop committing each transfer, and print the ratios")
 		},
 		run: runBench,
 	})
@@ -63,7 +61,6 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return err
 	}
 	defer cleanup()
-	dsn, appName := withAppName(dsn)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
@@ -101,48 +98,12 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 			return err
 		}
 	}
-	var goCPU, pgCPU time.Duration
-	pgOK := true
-	awards := func(dur time.Duration) benchResult {
-		g0 := processCPU()
-		b0, ok0 := backendCPU(ctx, d, appName)
-		r := drive(ctx, "http://"+ln.Addr().String(), targets, dur)
-		b1, ok1 := backendCPU(ctx, d, appName)
-		g1 := processCPU()
-		goCPU += g1 - g0
-		pgCPU += cpuSince(b0, b1)
-		pgOK = pgOK && ok0 && ok1
-		return r
-	}
-	var res, bareHTTP, bareSQL benchResult
-	if bf.baseline {
-		res, bareHTTP, bareSQL, err = withBaselines(ctx, d, targets, awards)
-		if err != nil {
-			return err
-		}
-	} else {
-		res = awards(bf.duration)
-	}
+	lat, failures := drive(ctx, "http://"+ln.Addr().String(), targets)
 	if bf.cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
 	commits, jobs := a.Batch.Stats()
-	report(env.Stdout, "awards", res)
-	if commits > 0 {
-		fmt.Fprintf(env.Stdout, "group commit: %d commits, %.1f requests per commit, %d pipelined\n", commits, float64(jobs)/float64(commits), a.Batch.Pipelined())
-	}
-	if n := len(res.lat); n > 0 {
-		fmt.Fprintf(env.Stdout, "cpu per award: this process %s", (goCPU / time.Duration(n)).Round(time.Microsecond))
-		if pgOK && d.Dialect == db.Postgres {
-			fmt.Fprintf(env.Stdout, ", PostgreSQL backends %s", (pgCPU / time.Duration(n)).Round(time.Microsecond))
-		}
-		fmt.Fprintln(env.Stdout)
-	}
-	if bf.baseline {
-		report(env.Stdout, "bare HTTP", bareHTTP)
-		report(env.Stdout, "bare SQL transfers", bareSQL)
-		printRatios(env.Stdout, res, bareHTTP, bareSQL)
-	}
+	report(env.Stdout, lat, failures, commits, jobs)
 	rep, err := a.Check(ctx, "")
 	if err != nil {
 		return err
@@ -152,21 +113,6 @@ func runBench(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 	}
 	fmt.Fprintf(env.Stdout, "check: ok, %d transfers, %d points outstanding\n", rep.Transfers, rep.Outstanding)
 	return nil
-}
-
-// benchResult is what one load phase measured.
-type benchResult struct {
-	lat      []time.Duration // of the requests that succeeded
-	failures int
-	elapsed  time.Duration
-}
-
-func (r benchResult) rate() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
-
-func (r *benchResult) add(o benchResult) {
-	r.lat = append(r.lat, o.lat...)
-	r.failures += o.failures
-	r.elapsed += o.elapsed
 }
 
 // target is one community under load: its slug, a worker token and residents.
@@ -187,50 +133,59 @@ func benchSetup(ctx context.Context, a *app.App, communities, residents int) ([]
 	return out, nil
 }
 
-// driveRun numbers the runs of drive, so every request of a bench has a
-// fresh idempotency key however many times drive runs.
-var driveRun atomic.Int64
-
-// drive runs bf.clients closed-loop HTTP clients posting awards to base
-// for dur, each request under a fresh idempotency key.
-func drive(ctx context.Context, base string, targets []target, dur time.Duration) benchResult {
-	run := driveRun.Add(1)
-	return loop(ctx, dur, func(c int) func() error {
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-		rng := rand.New(rand.NewPCG(uint64(c), 7))
-		i := 0
-		return func() error {
-			i++
-			t := targets[rng.IntN(len(targets))]
-			body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"bench"}`,
-				t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
-			req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+t.token)
-			req.Header.Set("Idempotency-Key", fmt.Sprintf("r%d-c%d-%d", run, c, i))
-			resp, err := client.Do(req)
-			if err != nil {
-				return err
+func drive(ctx context.Context, base string, targets []target) (all []time.Duration, failures int) {
+	deadline := time.Now().Add(bf.duration)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for c := range bf.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			rng := rand.New(rand.NewPCG(uint64(c), 7))
+			var lat []time.Duration
+			fails := 0
+			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				t := targets[rng.IntN(len(targets))]
+				body := fmt.Sprintf(`{"resident_id":%q,"points":%d,"indicator":"bench","reason":"bench"}`,
+					t.residents[rng.IntN(len(t.residents))], 1+rng.IntN(5))
+				req, _ := http.NewRequest("POST", base+"/api/v1/communities/"+t.slug+"/awards", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+t.token)
+				req.Header.Set("Idempotency-Key", fmt.Sprintf("c%d-%d", c, i))
+				start := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if err != nil || resp.StatusCode != http.StatusCreated {
+					fails++
+					continue
+				}
+				lat = append(lat, time.Since(start))
 			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated {
-				return fmt.Errorf("status %d", resp.StatusCode)
-			}
-			return nil
-		}
-	})
+			mu.Lock()
+			all = append(all, lat...)
+			failures += fails
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return all, failures
 }
 
-func report(w io.Writer, what string, r benchResult) {
-	lat := r.lat
+func report(w io.Writer, lat []time.Duration, failures int, commits, jobs int64) {
 	if len(lat) == 0 {
-		fmt.Fprintf(w, "%s: no request succeeded (%d failures)\n", what, r.failures)
+		fmt.Fprintf(w, "no request succeeded (%d failures)\n", failures)
 		return
 	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-	fmt.Fprintf(w, "%s: %d in %s = %.0f/s; failures %d\n", what, len(lat), r.elapsed.Round(time.Millisecond), r.rate(), r.failures)
-	fmt.Fprintf(w, "  latency: p50 %s, p99 %s, max %s\n", pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
+	fmt.Fprintf(w, "awards: %d in %s = %.0f/s; failures %d\n", len(lat), bf.duration, float64(len(lat))/bf.duration.Seconds(), failures)
+	fmt.Fprintf(w, "latency: p50 %s, p99 %s, max %s\n", pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
+	if commits > 0 {
+		fmt.Fprintf(w, "group commit: %d commits, %.1f requests per commit\n", commits, float64(jobs)/float64(commits))
+	}
 }
 
 // scratchDB returns a database to bench in and a function that removes it:

@@ -2,14 +2,10 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"hash/fnv"
 	"sync"
 	"sync/atomic"
-
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Batcher commits concurrent writes together (group commit). A disk does
@@ -21,40 +17,25 @@ import (
 //
 // Requests carry a shard key (the resident they touch): the same key always
 // goes to the same writer, so writers never wait on each other's rows.
-//
-// On PostgreSQL a batch whose shards all interleave (SetInterleave) runs
-// pipelined (pipe.go): its requests run at once and their statements go to
-// the server together, a few round trips and one commit for the batch.
 type Batcher struct {
-	d          *DB
-	queues     []chan *job
-	max        int
-	wg         sync.WaitGroup
-	closeMu    sync.RWMutex
-	closed     bool
-	interleave atomic.Pointer[func(shard string) bool]
+	d       *DB
+	queues  []chan *job
+	max     int
+	wg      sync.WaitGroup
+	closeMu sync.RWMutex
+	closed  bool
 
-	commits, jobs, pipelined atomic.Int64
+	commits, jobs atomic.Int64
 }
-
-// SetInterleave names the shards whose requests touch only rows of their own
-// (and insert-only tables), so that requests of different such shards may run
-// at once in one pipelined transaction. Requests of other shards always run
-// one after another.
-func (b *Batcher) SetInterleave(f func(shard string) bool) { b.interleave.Store(&f) }
-
-// Pipelined is how many of the committed batches ran pipelined.
-func (b *Batcher) Pipelined() int64 { return b.pipelined.Load() }
 
 // Stats reports how many transactions the batcher committed and how many
 // requests they carried.
 func (b *Batcher) Stats() (commits, jobs int64) { return b.commits.Load(), b.jobs.Load() }
 
 type job struct {
-	ctx   context.Context
-	shard string
-	fn    func(*Tx) error
-	done  chan error
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
 }
 
 // ErrClosed is returned to requests that arrive after Close.
@@ -80,7 +61,7 @@ func NewBatcher(d *DB, writers, max int) *Batcher {
 // committed (nil) or fn or the commit has failed. fn must only touch the
 // database through tx and may be run more than once.
 func (b *Batcher) Do(ctx context.Context, shard string, fn func(*Tx) error) error {
-	j := &job{ctx: ctx, shard: shard, fn: fn, done: make(chan error, 1)}
+	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	b.closeMu.RLock()
 	if b.closed {
 		b.closeMu.RUnlock()
@@ -115,8 +96,6 @@ func (b *Batcher) Close() {
 
 func (b *Batcher) writer(q chan *job) {
 	defer b.wg.Done()
-	w := &writer{b: b}
-	defer w.close()
 	batch := make([]*job, 0, b.max)
 	for first := range q {
 		batch = append(batch[:0], first)
@@ -132,20 +111,7 @@ func (b *Batcher) writer(q chan *job) {
 				break drain
 			}
 		}
-		w.run(batch)
-	}
-}
-
-// writer is one writer goroutine's state: on PostgreSQL, the connection its
-// pipelined batches run on.
-type writer struct {
-	b    *Batcher
-	conn *sql.Conn
-}
-
-func (w *writer) close() {
-	if w.conn != nil {
-		w.conn.Close()
+		b.run(batch)
 	}
 }
 
@@ -154,22 +120,12 @@ func (w *writer) close() {
 // request fails does it start again with a savepoint per request, so one
 // failure never undoes the others. A commit that meets a serialization
 // failure or a busy database is retried whole.
-func (w *writer) run(batch []*job) {
-	b := w.b
+func (b *Batcher) run(batch []*job) {
 	results := make([]error, len(batch))
-	pipelined := b.pipelines(batch)
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var clean bool
-		if pipelined {
-			clean, err = w.tryPipelined(batch)
-			if errors.Is(err, errPipeUnsupported) {
-				pipelined = false
-				clean, err = b.tryStraight(batch)
-			}
-		} else {
-			clean, err = b.tryStraight(batch)
-		}
+		clean, err = b.tryStraight(batch)
 		if err == nil && !clean {
 			err = b.trySavepoints(batch, results)
 		}
@@ -185,67 +141,6 @@ func (w *writer) run(batch []*job) {
 			j.done <- results[i]
 		}
 	}
-}
-
-// pipelines reports whether batch may run pipelined: on PostgreSQL, every
-// request of an interleaving shard.
-func (b *Batcher) pipelines(batch []*job) bool {
-	f := b.interleave.Load()
-	if b.d.Dialect != Postgres || f == nil {
-		return false
-	}
-	for _, j := range batch {
-		if !(*f)(j.shard) {
-			return false
-		}
-	}
-	return true
-}
-
-// tryPipelined runs the batch in one pipelined transaction on the writer's
-// own connection: the requests of one shard in order, the shards at once.
-func (w *writer) tryPipelined(batch []*job) (clean bool, err error) {
-	if w.conn == nil {
-		if w.conn, err = w.b.d.W.Conn(context.Background()); err != nil {
-			w.conn = nil
-			return false, errPipeUnsupported
-		}
-	}
-	var groups [][]*job
-	index := map[string]int{}
-	for _, j := range batch {
-		i, ok := index[j.shard]
-		if !ok {
-			i = len(groups)
-			index[j.shard] = i
-			groups = append(groups, nil)
-		}
-		groups[i] = append(groups[i], j)
-	}
-	rerr := w.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			err = errPipeUnsupported
-			return nil
-		}
-		p := newPipe(w.b.d, c.Conn())
-		clean, err = p.run(groups)
-		if p.broken {
-			return driver.ErrBadConn
-		}
-		return nil
-	})
-	if rerr != nil { // the connection is gone: the next batch takes another
-		w.conn.Close()
-		w.conn = nil
-		return false, errPipeUnsupported
-	}
-	if clean {
-		w.b.jobs.Add(int64(len(batch)))
-		w.b.commits.Add(1)
-		w.b.pipelined.Add(1)
-	}
-	return clean, err
 }
 
 // tryStraight runs the batch without savepoints. clean is false when a

@@ -41,7 +41,6 @@ type DB struct {
 	rw     rewriter
 	wstmts *stmtCache // SQLite only
 	rstmts *stmtCache
-	reads  *readBatcher // PostgreSQL only
 }
 
 // Target is a parsed --db value.
@@ -135,7 +134,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, civic.Errorf(civic.Unavailable, "db.pg_open", "cannot write to PostgreSQL at %s: %v", MaskDSN(dsn), err)
 	}
-	return &DB{Dialect: Postgres, W: p, R: p, Source: MaskDSN(dsn), rw: newRewriter(false), reads: newReadBatcher(p)}, nil
+	return &DB{Dialect: Postgres, W: p, R: p, Source: MaskDSN(dsn), rw: newRewriter(false)}, nil
 }
 
 // MaskDSN hides the password of a connection string.
@@ -152,9 +151,6 @@ func MaskDSN(dsn string) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	if db.reads != nil {
-		db.reads.close()
-	}
 	db.wstmts.close()
 	db.rstmts.close()
 	err := db.W.Close()
@@ -185,15 +181,12 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 // QueryRow reads one row from the reader pool.
-func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q := db.Q(query)
-	if db.reads != nil && batchedReads(ctx) {
-		return &Row{read: &lazyRead{db: db, ctx: ctx, q: q, args: args}}
-	}
 	if st := db.readStmt(ctx, q); st != nil {
-		return &Row{row: st.QueryRowContext(ctx, args...)}
+		return st.QueryRowContext(ctx, args...)
 	}
-	return &Row{row: db.R.QueryRowContext(ctx, q, args...)}
+	return db.R.QueryRowContext(ctx, q, args...)
 }
 
 // readStmt returns the prepared form of a read query on SQLite, preparing

@@ -12,7 +12,6 @@ type Tx struct {
 	tx     *sql.Tx
 	db     *DB
 	unseen []string // queries to prepare once the transaction ends (SQLite)
-	p      *pipe    // a pipelined batch's transaction (PostgreSQL), instead of tx
 }
 
 // Now is the time a write in this transaction stores: the database's
@@ -28,22 +27,11 @@ func (db *DB) Now() time.Time {
 	return time.Now().UTC()
 }
 
-// Deferred reports whether the transaction's statements are queued and sent
-// together (a pipelined batch on PostgreSQL): a statement's error then
-// fails the whole batch at its flush, and the batch runs again one savepoint
-// per request, each statement answered at once. A statement whose failure
-// is expected (a key stored by a twin) may be written as a plain INSERT
-// there, as the rerun sees the failure for what it is.
-func (t *Tx) Deferred() bool { return t.p != nil }
-
 // Dialect of the database the transaction belongs to.
 func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q := t.db.Q(query)
-	if t.p != nil { // queued: its error, if any, fails the batch at the flush
-		return pipeResult{t.p.enqueue(q, args, false)}, nil
-	}
 	if st := t.stmt(ctx, q); st != nil {
 		res, err := st.ExecContext(ctx, args...)
 		return res, mapError(err)
@@ -53,9 +41,6 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if t.p != nil {
-		return nil, t.p.unsupportedOp("a multi-row query")
-	}
 	q := t.db.Q(query)
 	if st := t.stmt(ctx, q); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
@@ -65,15 +50,12 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	return rows, mapError(err)
 }
 
-func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q := t.db.Q(query)
-	if t.p != nil {
-		return &Row{op: t.p.enqueue(q, args, true)}
-	}
 	if st := t.stmt(ctx, q); st != nil {
-		return &Row{row: st.QueryRowContext(ctx, args...)}
+		return st.QueryRowContext(ctx, args...)
 	}
-	return &Row{row: t.tx.QueryRowContext(ctx, q, args...)}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // stmt returns the transaction's handle on a cached prepared statement, or
@@ -92,9 +74,6 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 // Savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable.
 func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
-	if t.p != nil { // the savepoints of commands running at once would interleave
-		return t.p.unsupportedOp("a savepoint")
-	}
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return err
 	}
@@ -185,5 +164,5 @@ func (db *DB) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
 type Querier interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) *Row
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -11,9 +11,6 @@ import (
 // the transaction that first ran it has ended. The caller closes the
 // statement.
 func (t *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	if t.p != nil {
-		return nil, t.p.unsupportedOp("a prepared statement")
-	}
 	st, err := t.tx.PrepareContext(ctx, t.db.Q(query))
 	return st, mapError(err)
 }

@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"civicpoints/internal/civic"
 	"civicpoints/internal/db"
@@ -122,18 +121,8 @@ type Store struct {
 
 // New returns the store over d; b may be nil when no command batches.
 func New(d *db.DB, b *db.Batcher, clock civic.Clock) *Store {
-	if b != nil {
-		b.SetInterleave(Disjoint)
-	}
 	return &Store{DB: d, Batch: b, Clock: clock}
 }
-
-// Disjoint reports whether commands of the shard touch only rows of their
-// own: a resident's command changes that resident's rows (account, tallies,
-// sign-ups, claims) and adds to insert-only tables, so commands of two
-// residents may run at once in one transaction (the batcher's pipelined
-// batches). Station and community shards share rows and run in order.
-func Disjoint(s string) bool { return strings.HasPrefix(s, "resident:") }
 
 type replayFlag struct{}
 
@@ -159,9 +148,6 @@ var errKeyRace = errors.New("idem: key stored concurrently")
 // than once.
 func Run[T any](ctx context.Context, s *Store, op Op, do func(tx *db.Tx) (T, error)) (out T, err error) {
 	defer civic.Wrap(&err, "idem.Run(%s)", op.Command)
-	// The key's lookup and the check's are point reads, gathered with other
-	// commands' into one round trip (PostgreSQL).
-	ctx = db.WithBatchedReads(ctx)
 	if op.Key == "" {
 		if _, err := ParseKey(""); err != nil {
 			return out, err
@@ -255,15 +241,6 @@ func (s *Store) lookup(ctx context.Context, q db.Querier, op Op, hash string, ou
 func (s *Store) store(ctx context.Context, tx *db.Tx, op Op, hash string, v any) error {
 	answer, err := json.Marshal(v)
 	if err != nil {
-		return err
-	}
-	if tx.Deferred() {
-		// Queued with the command's other writes, waiting for nothing. A key
-		// stored meanwhile by a twin fails the pipelined batch, which runs
-		// again one savepoint per command: there the statement below sees
-		// the twin's key and answers errKeyRace.
-		_, err = tx.Exec(ctx, `INSERT INTO idem_keys (community_id, key, command, request_hash, answer, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, op.Community, string(op.Key), op.Command, hash, string(answer), db.Millis(s.Clock.Now()))
 		return err
 	}
 	var got string
